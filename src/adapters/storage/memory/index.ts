@@ -1,0 +1,2 @@
+export { MemoryRunStore } from './memory-run-store.js';
+export type { MemoryRunStoreOptions } from './memory-run-store.js';

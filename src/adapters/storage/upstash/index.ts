@@ -1,0 +1,2 @@
+export { UpstashRunStore } from './upstash-run-store.js';
+export type { UpstashRunStoreOptions } from './upstash-run-store.js';
