@@ -9,7 +9,7 @@ import { resolveWorkflow } from '../core/dag/index.js';
 import type { ValidationLimits } from '../core/payload/defaults.js';
 import type { WorkflowEvent, WorkflowResult } from '../core/run/index.js';
 import { secretsFromEnv } from '../config/secrets.js';
-import { runWorkflow } from '../engine/workflow-run.js';
+import { runWorkflow, type EngineDependencies, type RunOptions } from '../engine/workflow-run.js';
 import type { Clock } from '../ports/clock.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import type { RunStore } from '../ports/run-store.js';
@@ -54,26 +54,37 @@ export async function executeWorkflow(
   options: ExecuteWorkflowOptions = {},
 ): Promise<WorkflowResult> {
   const workflow = resolveWorkflow(payload, options.limits);
+  return withEngine(options, (dependencies) =>
+    runWorkflow(workflow, dependencies, runOptions(options.runId ?? ulid(), options)),
+  );
+}
+
+/** Runs `body` with the engine's dependencies, closing the executor if it was made here. */
+export async function withEngine<T>(
+  options: ExecuteWorkflowOptions,
+  body: (dependencies: EngineDependencies) => Promise<T>,
+): Promise<T> {
   const executor = options.executor ?? new UndiciStepExecutor();
   try {
-    return await runWorkflow(
-      workflow,
-      {
-        executor,
-        clock: options.clock ?? systemClock,
-        logger: options.logger ?? silentLogger,
-        store: options.store ?? null,
-        secrets: options.secrets ?? secretsFromEnv(),
-        maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-        random: Math.random,
-      },
-      {
-        runId: options.runId ?? ulid(),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-        ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
-      },
-    );
+    return await body({
+      executor,
+      clock: options.clock ?? systemClock,
+      logger: options.logger ?? silentLogger,
+      store: options.store ?? null,
+      secrets: options.secrets ?? secretsFromEnv(),
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      random: Math.random,
+    });
   } finally {
     if (options.executor === undefined) await executor.close();
   }
+}
+
+/** The per-run options of `options`. */
+export function runOptions(runId: string, options: ExecuteWorkflowOptions): RunOptions {
+  return {
+    runId,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  };
 }

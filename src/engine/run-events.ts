@@ -13,15 +13,18 @@ import {
 type EventOf<E extends WorkflowEvent['event']> = Extract<WorkflowEvent, { event: E }>;
 
 export class RunEvents {
-  private sequence = 0;
+  private sequence: number;
   private readonly totalSteps: number;
 
+  /** `lastSequence` is where a resumed run's numbering continues from. */
   constructor(
     private readonly workflow: ResolvedWorkflow,
     private readonly runId: string,
     private readonly now: () => number,
+    lastSequence = 0,
   ) {
     this.totalSteps = workflow.steps.length;
+    this.sequence = lastSequence;
   }
 
   workflowStarted(): WorkflowEvent {

@@ -15,7 +15,12 @@ import {
   type WorkflowEvent,
   type WorkflowResult,
 } from '../core/run/index.js';
-import { RunScheduler, type HaltCause, type SchedulerCommand } from '../core/scheduler/index.js';
+import {
+  RunScheduler,
+  type HaltCause,
+  type RestoredStatus,
+  type SchedulerCommand,
+} from '../core/scheduler/index.js';
 import type { TemplateScope } from '../core/template/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -46,6 +51,22 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Receives every event in order; must not throw (errors are logged and ignored). */
   onEvent?: (event: WorkflowEvent) => void;
+  /** Continue a stored run instead of starting a new one. */
+  resume?: ResumeState;
+}
+
+/**
+ * What a stored run had reached. Completed, failed and aborted steps keep their state and are
+ * not called again; steps that were in flight run again (with the same Idempotency-Key).
+ */
+export interface ResumeState {
+  history: readonly StepHistoryEntry[];
+  /** Outputs stored so far, by name. */
+  outputs: Readonly<Record<string, unknown>>;
+  /** Sequence of the last stored event; new events continue after it. */
+  lastSequence: number;
+  /** ISO 8601 time the run was created; execution time and the run's time limit count from it. */
+  createdAt: string;
 }
 
 /** Runs `workflow` to its end and returns the result; rejects only if the store refuses the run. */
@@ -88,7 +109,12 @@ class WorkflowRun {
     this.startedAtMs = new Array<number>(this.steps.length).fill(0);
     this.redactor = new Redactor(Object.values(deps.secrets));
     this.registerLiteralSensitiveHeaders();
-    this.events = new RunEvents(workflow, options.runId, () => deps.clock.now());
+    this.events = new RunEvents(
+      workflow,
+      options.runId,
+      () => deps.clock.now(),
+      options.resume?.lastSequence ?? 0,
+    );
     this.observed = deps.store !== null || options.onEvent !== undefined;
     this.logger = deps.logger.child({ runId: options.runId });
     this.runVariables = {
@@ -106,23 +132,21 @@ class WorkflowRun {
   }
 
   async execute(): Promise<WorkflowResult> {
-    const { clock, store } = this.deps;
-    const startMs = clock.now();
+    const { clock } = this.deps;
+    const resume = this.options.resume;
+    const startMs = resume === undefined ? clock.now() : Date.parse(resume.createdAt);
     const createdAt = iso(startMs);
-    const started = this.observed ? this.events.workflowStarted() : null;
-    if (store !== null) {
-      await store.createRun({
-        record: runningRecord(this.workflow, this.options.runId, this.history, createdAt),
-        payload: this.redactor.redact(this.workflow.payload),
-        events: started === null ? [] : [started],
-      });
-    }
-    if (started !== null) this.publish(started);
-    this.logger.info({ steps: this.steps.length }, 'run started');
+    const restored =
+      resume === undefined ? new Map<number, RestoredStatus>() : this.restore(resume);
+    if (resume === undefined) await this.recordStart(createdAt);
+    this.logger.info(
+      { steps: this.steps.length, restored: restored.size },
+      resume === undefined ? 'run started' : 'run resumed',
+    );
 
     const finished = new Promise<void>((resolve) => (this.finish = resolve));
-    this.watchLimits();
-    this.apply(this.scheduler.start());
+    this.watchLimits(startMs);
+    this.apply(this.scheduler.start(restored));
     await finished;
     this.lifetime.abort();
     await this.settleWrites();
@@ -130,6 +154,7 @@ class WorkflowRun {
     const result = this.result(clock.now() - startMs);
     const finishedEvent = this.observed ? this.events.workflowFinished(result) : null;
     if (finishedEvent !== null) this.publish(finishedEvent);
+    const store = this.deps.store;
     if (store !== null) {
       try {
         await store.finishRun(
@@ -148,10 +173,45 @@ class WorkflowRun {
     return result;
   }
 
-  /** The run's total time limit and the caller's cancellation signal. */
-  private watchLimits(): void {
+  /** Records the new run and its first event; a store that refuses it rejects the run. */
+  private async recordStart(createdAt: string): Promise<void> {
+    const started = this.observed ? this.events.workflowStarted() : null;
+    const store = this.deps.store;
+    if (store !== null) {
+      await store.createRun({
+        record: runningRecord(this.workflow, this.options.runId, this.history, createdAt),
+        payload: this.redactor.redact(this.workflow.payload),
+        events: started === null ? [] : [started],
+      });
+    }
+    if (started !== null) this.publish(started);
+  }
+
+  /** Takes over the terminal states and outputs of a stored run; the rest starts afresh. */
+  private restore(resume: ResumeState): Map<number, RestoredStatus> {
+    const restored = new Map<number, RestoredStatus>();
+    for (const step of this.steps) {
+      const stored = resume.history[step.index];
+      if (stored === undefined || stored.usid !== step.usid) continue;
+      if (
+        stored.status !== 'completed' &&
+        stored.status !== 'failed' &&
+        stored.status !== 'aborted'
+      )
+        continue;
+      this.history[step.index] = { ...stored };
+      restored.set(step.index, stored.status);
+      if (stored.status === 'failed') this.failedSteps.push(step.index);
+    }
+    for (const [name, value] of Object.entries(resume.outputs)) this.outputs.set(name, value);
+    return restored;
+  }
+
+  /** The run's total time limit (counted from its creation) and the caller's cancellation. */
+  private watchLimits(startMs: number): void {
     const { totalTimeoutMs } = this.workflow.settings;
-    this.deps.clock.sleep(totalTimeoutMs, this.lifetime.signal).then(
+    const remainingMs = Math.max(0, startMs + totalTimeoutMs - this.deps.clock.now());
+    this.deps.clock.sleep(remainingMs, this.lifetime.signal).then(
       () => this.halt('timed_out', 'run timed out'),
       () => undefined,
     );

@@ -73,10 +73,16 @@ export interface RedisServerProcess {
 export async function startRedisServer(
   port: number,
   timeoutMs = 5_000,
+  /** A folder for an append-only file, so that data survives a restart; none by default. */
+  dataDir?: string,
 ): Promise<RedisServerProcess> {
+  const persistence =
+    dataDir === undefined
+      ? ['--appendonly', 'no']
+      : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir];
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
     { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -1,6 +1,7 @@
 export { RunScheduler } from './run-scheduler.js';
 export type {
   HaltCause,
+  RestoredStatus,
   RunSchedulerOptions,
   SchedulerCommand,
   SelectionCheck,

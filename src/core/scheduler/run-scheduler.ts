@@ -26,6 +26,9 @@ export interface RunSchedulerOptions {
   isSelected: SelectionCheck;
 }
 
+/** Terminal states a resumed run takes over from its stored history. */
+export type RestoredStatus = 'completed' | 'failed' | 'aborted';
+
 /** Why a run ends early; decides the reasons written on the steps it stops. */
 export type HaltCause = 'failed' | 'cancelled' | 'timed_out';
 
@@ -68,10 +71,24 @@ export class RunScheduler {
     return this.halted;
   }
 
-  /** First commands of the run: gates known at start, then the steps with nothing to wait for. */
-  start(): SchedulerCommand[] {
+  /**
+   * First commands of the run: gates known at start, then the steps with nothing to wait for.
+   * A resumed run passes the states its steps had reached; they are not run again.
+   */
+  start(restored: ReadonlyMap<number, RestoredStatus> = NOTHING_RESTORED): SchedulerCommand[] {
     const commands: SchedulerCommand[] = [];
     const cascade: number[] = [];
+    let firstFailure = -1;
+    for (const [index, status] of restored) {
+      this.status[index] = status;
+      this.settled += 1;
+      cascade.push(index);
+      if (status === 'failed' && firstFailure < 0) firstFailure = index;
+    }
+    if (firstFailure >= 0 && this.options.raiseOnError) {
+      this.haltInto('failed', `run failed: step ${this.nameOf(firstFailure)} failed`, commands);
+      return commands;
+    }
     for (const step of this.steps) {
       if (this.status[step.index] !== 'pending') continue;
       const closedGate = this.closedInputGate(step);
@@ -241,6 +258,8 @@ export class RunScheduler {
     }
   }
 }
+
+const NOTHING_RESTORED: ReadonlyMap<number, RestoredStatus> = new Map();
 
 function describe(status: StepStatus): string {
   return status === 'failed' ? 'failed' : status === 'cancelled' ? 'was cancelled' : 'was aborted';
