@@ -66,7 +66,7 @@ describe('resuming a run whose process died', () => {
     const exited = once(child, 'exit');
     await pollUntil(
       'the third step to be called',
-      async () => server.requests.some((request) => request.path === '/third'),
+      () => Promise.resolve(server.requests.some((request) => request.path === '/third')),
       { timeoutMs: 10_000 },
     );
     child.kill('SIGKILL');
