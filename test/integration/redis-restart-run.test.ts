@@ -53,8 +53,8 @@ describe('a Redis restart in the middle of a run', () => {
         ]),
         { store },
       );
-      await pollUntil('the held step to be called', async () =>
-        server.requests.some((request) => request.path === '/held'),
+      await pollUntil('the held step to be called', () =>
+        Promise.resolve(server.requests.some((request) => request.path === '/held')),
       );
       const port = redis.port;
       await redis.stop();
