@@ -29,8 +29,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**', '**/engine/**'], message: 'core/ is pure: it imports nothing outside core/.' },
-            { group: ['node:*', 'undici', 'fastify', 'ioredis', '@upstash/*', 'pino'], message: 'core/ does no I/O.' },
+            {
+              group: ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**', '**/engine/**'],
+              message: 'core/ is pure: it imports nothing outside core/.',
+            },
+            {
+              group: ['node:*', 'undici', 'fastify', 'ioredis', '@upstash/*', 'pino'],
+              message: 'core/ does no I/O.',
+            },
           ],
         },
       ],
@@ -44,10 +50,42 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**'], message: 'engine/ and ports/ depend on core/ and ports/ only.' },
-            { group: ['undici', 'fastify', 'ioredis', '@upstash/*'], message: 'engine/ reaches the outside only through ports.' },
+            {
+              group: ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**'],
+              message: 'engine/ and ports/ depend on core/ and ports/ only.',
+            },
+            {
+              group: ['undici', 'fastify', 'ioredis', '@upstash/*'],
+              message: 'engine/ reaches the outside only through ports.',
+            },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Runs unchanged in Cloudflare Workers: web platform APIs only.
+    files: ['src/blocks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'undici', 'fastify', 'ioredis', '@upstash/*', 'pino'],
+              message: 'blocks/ uses web platform APIs only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        'process',
+        'Buffer',
+        'require',
+        '__dirname',
+        '__filename',
+        'setImmediate',
       ],
     },
   },

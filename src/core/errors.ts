@@ -6,7 +6,6 @@
 /** Stable error codes; each has an entry in docs/errors.md. */
 export type ErrorCode =
   | 'INVALID_PAYLOAD'
-  | 'DAG_CYCLE'
   | 'TEMPLATE_SYNTAX'
   | 'TEMPLATE_UNRESOLVED'
   | 'STEP_HTTP_ERROR'
@@ -18,6 +17,12 @@ export type ErrorCode =
   | 'CONFIG_ERROR'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'UNAVAILABLE'
+  | 'UNAUTHORIZED'
+  | 'INVALID_REQUEST'
+  | 'MALFORMED_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL_ERROR';
 
 /** Options shared by every engine error. */
@@ -154,6 +159,18 @@ export class ConflictError extends WorkflowEngineError {
   constructor(message: string, options: WorkflowEngineErrorOptions = {}) {
     super('CONFLICT', message, options);
     this.name = 'ConflictError';
+  }
+}
+
+/** The service cannot take the request now (too many runs, shutting down); try again later. */
+export class UnavailableError extends WorkflowEngineError {
+  /** Seconds after which a retry may succeed. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number, options: WorkflowEngineErrorOptions = {}) {
+    super('UNAVAILABLE', message, options);
+    this.name = 'UnavailableError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
