@@ -8,7 +8,6 @@ import type { OnMissingMode } from '../core/payload/schema.js';
 import type { Redactor } from '../core/redact/index.js';
 import { classifyHttpStatus, computeRetryDelayMs, parseRetryAfterMs } from '../core/retry/index.js';
 import {
-  describeAttemptsSuffix,
   describeHttpFailure,
   describeTimeout,
   extractOutputs,
@@ -164,9 +163,10 @@ async function sendAttempt(
   }
 }
 
-/** HTTP failure texts count attempts themselves; the others get the count appended. */
+/** HTTP failure texts count attempts themselves; the others say how many were made, if several. */
 function withAttempts(message: string, attempts: number): string {
-  return message.startsWith('HTTP ') ? message : `${message}${describeAttemptsSuffix(attempts)}`;
+  if (message.startsWith('HTTP ') || attempts === 1) return message;
+  return `${message}; gave up after ${attempts} attempts`;
 }
 
 function failed(

@@ -7,6 +7,7 @@ import {
   type ExampleServices,
 } from '../../src/examples/index.js';
 import { DEMO_PAYLOADS } from '../../src/cli/commands/demo.js';
+import { transformBlocks, type ObjSpaceBlock } from '../../src/blocks/index.js';
 
 let services: ExampleServices;
 beforeAll(async () => {
@@ -29,14 +30,15 @@ describe('bundled example payloads run against the example services', () => {
     });
   });
 
-  it.each(DEMO_PAYLOADS.filter((file) => file !== 'retry-and-timeout.json'))(
-    '%s succeeds',
-    async (file) => {
-      const result = await executeWorkflow(await load(file));
-      expect(result.error).toBeUndefined();
-      expect(result.success).toBe(true);
-    },
-  );
+  it.each(
+    DEMO_PAYLOADS.filter(
+      (file) => file !== 'retry-and-timeout.json' && file !== 'blocks-analysis.json',
+    ),
+  )('%s succeeds', async (file) => {
+    const result = await executeWorkflow(await load(file));
+    expect(result.error).toBeUndefined();
+    expect(result.success).toBe(true);
+  });
 
   it('conditional-branch.json takes the positive branch and joins', async () => {
     const result = await executeWorkflow(await load('conditional-branch.json'));
@@ -58,5 +60,30 @@ describe('bundled example payloads run against the example services', () => {
     expect(byName.fetch_price_quote?.status).toBe('failed');
     expect(byName.fetch_price_quote?.error).toMatch(/timed out after 0\.3 s/);
     expect(byName.confirm_order?.status).toBe('completed');
+  });
+
+  it('blocks-analysis.json: blocks become a payload that takes the positive branch', async () => {
+    const file = (await load('blocks-analysis.json')) as {
+      blocks: ObjSpaceBlock[];
+      original_input: string;
+      pipeline_settings: Record<string, unknown>;
+    };
+    const { payload, warnings } = transformBlocks('demo', 'wf-review-analysis', file.blocks, {
+      originalInput: file.original_input,
+      pipelineSettings: file.pipeline_settings,
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('note-1');
+    const result = await executeWorkflow(payload);
+    expect(result.error).toBeUndefined();
+    const byUsid = Object.fromEntries(result.steps.map((entry) => [entry.usid, entry.status]));
+    expect(byUsid).toEqual({
+      'blk-sentiment': 'completed',
+      'blk-router': 'completed',
+      'blk-praise': 'completed',
+      'blk-escalate': 'aborted',
+      'blk-summary': 'completed',
+    });
+    expect(result.final_result).toMatchObject({ sentiment: 'positive', escalated: 'no' });
   });
 });
