@@ -15,7 +15,11 @@ import {
   readEventStream,
   startTestService,
 } from '../helpers/http-harness.js';
-import { closedLoopbackUrl, startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import {
+  closedLoopbackUrl,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '../helpers/webhook-receiver.js';
 
 const FLUSH_BUDGET_MS = 300;
 
@@ -38,11 +42,17 @@ afterAll(async () => {
 
 /** The events the receiver got on `path`, parsed, in arrival order. */
 function webhookEvents(path: string): WorkflowEvent[] {
-  return receiver.received.filter((request) => request.path === path).map((request) => JSON.parse(request.body) as WorkflowEvent);
+  return receiver.received
+    .filter((request) => request.path === path)
+    .map((request) => JSON.parse(request.body) as WorkflowEvent);
 }
 
 async function waitForTerminalWebhook(path: string): Promise<void> {
-  await receiver.waitFor(() => webhookEvents(path).some((event) => event.event === 'workflow_completed' || event.event === 'workflow_failed'));
+  await receiver.waitFor(() =>
+    webhookEvents(path).some(
+      (event) => event.event === 'workflow_completed' || event.event === 'workflow_failed',
+    ),
+  );
 }
 
 /** a -> b -> c, each waiting `delayMs` at /slow: a run that lasts long enough to join mid-way. */
@@ -64,10 +74,16 @@ function chainPayload(delayMs: number, webhookPath: string): Record<string, unkn
 }
 
 function comparable(result: Record<string, unknown>) {
-  const steps = (result.steps as { usid: string; status: string; outputs: unknown; attempts: number }[]).map(
-    ({ usid, status, outputs, attempts }) => ({ usid, status, outputs, attempts }),
-  );
-  return { success: result.success, status: result.status, final_result: result.final_result, all_outputs: result.all_outputs, steps };
+  const steps = (
+    result.steps as { usid: string; status: string; outputs: unknown; attempts: number }[]
+  ).map(({ usid, status, outputs, attempts }) => ({ usid, status, outputs, attempts }));
+  return {
+    success: result.success,
+    status: result.status,
+    final_result: result.final_result,
+    all_outputs: result.all_outputs,
+    steps,
+  };
 }
 
 async function finishedRecord(statusUrl: string): Promise<Record<string, unknown>> {
@@ -79,7 +95,10 @@ async function finishedRecord(statusUrl: string): Promise<Record<string, unknown
 
 describe('sync and async execution', () => {
   it('give the same outputs, step statuses and final result', async () => {
-    const sync = await postJson(`${service.url}/api/execute`, diamondPayload(services.baseUrl, 'same'));
+    const sync = await postJson(
+      `${service.url}/api/execute`,
+      diamondPayload(services.baseUrl, 'same'),
+    );
     expect(sync.status).toBe(200);
     for (const [url, headers] of [
       [`${service.url}/api/execute?async=true`, {}],
@@ -87,7 +106,9 @@ describe('sync and async execution', () => {
     ] as const) {
       const accepted = await postJson(url, diamondPayload(services.baseUrl, 'same'), headers);
       expect(accepted.status).toBe(202);
-      expect(accepted.body.status_url).toBe(`${service.url}/api/runs/${String(accepted.body.run_id)}`);
+      expect(accepted.body.status_url).toBe(
+        `${service.url}/api/runs/${String(accepted.body.run_id)}`,
+      );
       const record = await finishedRecord(accepted.body.status_url as string);
       expect(comparable(record)).toEqual(comparable(sync.body));
       expect(record.run_id).not.toBe(sync.body.run_id);
@@ -98,15 +119,21 @@ describe('sync and async execution', () => {
 
 describe('GET /api/runs/:run_id/events', () => {
   it('replays exactly the events the webhook receiver got, in order, then ends', async () => {
-    const payload = diamondPayload(services.baseUrl, 'sse', { notifications: { webhook_url: `${receiver.origin}/replay` } });
+    const payload = diamondPayload(services.baseUrl, 'sse', {
+      notifications: { webhook_url: `${receiver.origin}/replay` },
+    });
     const result = await postJson(`${service.url}/api/execute`, payload);
     await waitForTerminalWebhook('/replay');
-    const stream = await readEventStream(`${service.url}/api/runs/${String(result.body.run_id)}/events`);
+    const stream = await readEventStream(
+      `${service.url}/api/runs/${String(result.body.run_id)}/events`,
+    );
     expect(stream.status).toBe(200);
     expect(stream.contentType).toBe('text/event-stream; charset=utf-8');
     expect(stream.ended).toBe(true);
     expect(stream.events).toEqual(webhookEvents('/replay'));
-    expect(stream.events.map((event) => event.sequence)).toEqual(stream.events.map((_, index) => index + 1));
+    expect(stream.events.map((event) => event.sequence)).toEqual(
+      stream.events.map((_, index) => index + 1),
+    );
     expect(stream.ids).toEqual(stream.events.map((event) => String(event.sequence)));
     expect(stream.names).toEqual(stream.events.map((event) => event.event));
     expect(stream.names.at(0)).toBe('workflow_started');
@@ -114,7 +141,10 @@ describe('GET /api/runs/:run_id/events', () => {
   });
 
   it('streams a running run live to the end, matching the webhooks', async () => {
-    const accepted = await postJson(`${service.url}/api/execute?async=1`, chainPayload(60, '/live'));
+    const accepted = await postJson(
+      `${service.url}/api/execute?async=1`,
+      chainPayload(60, '/live'),
+    );
     const stream = await readEventStream(accepted.body.events_url as string);
     expect(stream.ended).toBe(true);
     expect(stream.names.at(-1)).toBe('workflow_completed');
@@ -123,7 +153,10 @@ describe('GET /api/runs/:run_id/events', () => {
   });
 
   it('resumes after Last-Event-ID (or ?after=) without gaps or repeats', async () => {
-    const accepted = await postJson(`${service.url}/api/execute?async=true`, chainPayload(80, '/resume'));
+    const accepted = await postJson(
+      `${service.url}/api/execute?async=true`,
+      chainPayload(80, '/resume'),
+    );
     const eventsUrl = accepted.body.events_url as string;
     const first = await readEventStream(eventsUrl, { stopAfter: 2 });
     expect(first.ended).toBe(false);
@@ -137,7 +170,9 @@ describe('GET /api/runs/:run_id/events', () => {
 
     const fromQuery = await readEventStream(`${eventsUrl}?after=4`);
     expect(fromQuery.events).toEqual(full.events.slice(4));
-    const headerWins = await readEventStream(`${eventsUrl}?after=1`, { headers: { 'last-event-id': '5' } });
+    const headerWins = await readEventStream(`${eventsUrl}?after=1`, {
+      headers: { 'last-event-id': '5' },
+    });
     expect(headerWins.events).toEqual(full.events.slice(5));
   });
 });
@@ -145,15 +180,31 @@ describe('GET /api/runs/:run_id/events', () => {
 describe('webhooks', () => {
   it('send only the events the payload asks for', async () => {
     const payload = diamondPayload(services.baseUrl, 'filter', {
-      notifications: { webhook_url: `${receiver.origin}/filtered`, events: ['workflow_started', 'step_completed', 'workflow_completed'] },
+      notifications: {
+        webhook_url: `${receiver.origin}/filtered`,
+        events: ['workflow_started', 'step_completed', 'workflow_completed'],
+      },
     });
     const result = await postJson(`${service.url}/api/execute`, payload);
     await waitForTerminalWebhook('/filtered');
     const sent = webhookEvents('/filtered');
-    expect(sent.map((event) => event.event)).toEqual(['workflow_started', 'step_completed', 'step_completed', 'step_completed', 'step_completed', 'workflow_completed']);
+    expect(sent.map((event) => event.event)).toEqual([
+      'workflow_started',
+      'step_completed',
+      'step_completed',
+      'step_completed',
+      'step_completed',
+      'workflow_completed',
+    ]);
     // The stream is not filtered: it has every event, the webhooks a subsequence of it.
-    const stream = await readEventStream(`${service.url}/api/runs/${String(result.body.run_id)}/events`);
-    expect(stream.events.filter((event) => ['workflow_started', 'step_completed', 'workflow_completed'].includes(event.event))).toEqual(sent);
+    const stream = await readEventStream(
+      `${service.url}/api/runs/${String(result.body.run_id)}/events`,
+    );
+    expect(
+      stream.events.filter((event) =>
+        ['workflow_started', 'step_completed', 'workflow_completed'].includes(event.event),
+      ),
+    ).toEqual(sent);
     expect(stream.events.length).toBeGreaterThan(sent.length);
   });
 
@@ -161,7 +212,10 @@ describe('webhooks', () => {
     const timed = async (webhookUrl: string | null): Promise<number> => {
       const settings = webhookUrl === null ? {} : { notifications: { webhook_url: webhookUrl } };
       const started = performance.now();
-      const answer = await postJson(`${service.url}/api/execute`, diamondPayload(services.baseUrl, 'budget', settings));
+      const answer = await postJson(
+        `${service.url}/api/execute`,
+        diamondPayload(services.baseUrl, 'budget', settings),
+      );
       expect(answer.body.success).toBe(true);
       return performance.now() - started;
     };
@@ -179,14 +233,22 @@ describe('webhooks', () => {
 describe('concurrency', () => {
   it('completes 50 concurrent runs with correct, unmixed outputs', async () => {
     const tags = Array.from({ length: 50 }, (_, index) => `run${index}`);
-    const answers = await Promise.all(tags.map((tag) => postJson(`${service.url}/api/execute`, diamondPayload(services.baseUrl, tag))));
+    const answers = await Promise.all(
+      tags.map((tag) =>
+        postJson(`${service.url}/api/execute`, diamondPayload(services.baseUrl, tag)),
+      ),
+    );
     const runIds = new Set<unknown>();
     answers.forEach((answer, index) => {
       const tag = tags[index] ?? '';
       expect(answer.status).toBe(200);
       expect(answer.body.success).toBe(true);
       expect(answer.body.final_result).toEqual({ joined: `${tag}|${tag}!|${tag}?` });
-      expect(answer.body.all_outputs).toMatchObject({ out_a: { text: tag }, out_b: { text: `${tag}!` }, out_c: { text: `${tag}?` } });
+      expect(answer.body.all_outputs).toMatchObject({
+        out_a: { text: tag },
+        out_b: { text: `${tag}!` },
+        out_c: { text: `${tag}?` },
+      });
       runIds.add(answer.body.run_id);
     });
     expect(runIds.size).toBe(50);
@@ -197,9 +259,48 @@ describe('concurrency', () => {
       workflow_id: `wf-${tag}`,
       STEPS_CONFIG: [echoStep(services.baseUrl, 'k', { run: '{{run.id}}', tag })],
     });
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => postJson(`${service.url}/api/execute`, payload(`t${index}`))));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        postJson(`${service.url}/api/execute`, payload(`t${index}`)),
+      ),
+    );
     for (const [index, answer] of answers.entries()) {
-      expect(answer.body.all_outputs).toMatchObject({ out_k: { run: answer.body.run_id, tag: `t${index}` } });
+      expect(answer.body.all_outputs).toMatchObject({
+        out_k: { run: answer.body.run_id, tag: `t${index}` },
+      });
     }
+  });
+});
+
+describe('refused requests on a real socket', () => {
+  it('answer 413 to a body over 5 MiB, 415 and 400, and the server keeps serving', async () => {
+    const oversized = await fetch(`${service.url}/api/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"pad":"${'x'.repeat(6 * 1024 * 1024)}"}`,
+    });
+    expect(oversized.status).toBe(413);
+    expect(await oversized.json()).toMatchObject({ success: false, code: 'PAYLOAD_TOO_LARGE' });
+    const wrongType = await fetch(`${service.url}/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hi',
+    });
+    expect(wrongType.status).toBe(415);
+    const malformed = await fetch(`${service.url}/api/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({
+      code: 'MALFORMED_JSON',
+      details: { position: 5 },
+    });
+    const after = await postJson(
+      `${service.url}/api/execute`,
+      diamondPayload(services.baseUrl, 'after'),
+    );
+    expect(after.body.final_result).toEqual({ joined: 'after|after!|after?' });
   });
 });

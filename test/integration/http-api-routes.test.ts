@@ -1,7 +1,8 @@
 /**
- * Routes, status codes and error bodies of the HTTP API, by in-process request injection (the
- * steps still call the example services over real loopback sockets).
+ * Health, authentication, run routes, unknown routes and the published documents, by in-process
+ * request injection (the steps still call the example services over real loopback sockets).
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/adapters/http-api/index.js';
@@ -32,7 +33,12 @@ afterAll(async () => {
 });
 
 async function executeDiamond(tag: string, extra: Record<string, string> = {}) {
-  return server.inject({ method: 'POST', url: '/api/execute', headers: { ...auth, ...extra }, payload: diamondPayload(services.baseUrl, tag) });
+  return server.inject({
+    method: 'POST',
+    url: '/api/execute',
+    headers: { ...auth, ...extra },
+    payload: diamondPayload(services.baseUrl, tag),
+  });
 }
 
 function expectErrorShape(body: Record<string, unknown>, code: string): void {
@@ -62,9 +68,17 @@ describe('GET /health', () => {
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
-    const kept = await server.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'abc-123' } });
+    const kept = await server.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(kept.headers['x-request-id']).toBe('abc-123');
-    const replaced = await server.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'bad id\u00e9' } });
+    const replaced = await server.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'bad id\u00e9' },
+    });
     expect(replaced.headers['x-request-id']).not.toBe('bad id\u00e9');
   });
 });
@@ -78,7 +92,12 @@ describe('authentication', () => {
       { url: '/api/unknown', method: 'GET' as const, headers: {} },
     ];
     for (const { url, method, headers } of cases) {
-      const response = await server.inject({ method, url, headers, payload: method === 'POST' ? {} : undefined });
+      const response = await server.inject({
+        method,
+        url,
+        headers,
+        payload: method === 'POST' ? {} : undefined,
+      });
       expect(response.statusCode, url).toBe(401);
       expectErrorShape(response.json(), 'UNAUTHORIZED');
       expect(response.headers['www-authenticate']).toBe('Bearer realm="workflow-engine"');
@@ -87,159 +106,20 @@ describe('authentication', () => {
   });
 
   it('checks the token before reading the body', async () => {
-    const response = await server.inject({ method: 'POST', url: '/api/execute', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+    const response = await server.inject({
+      method: 'POST',
+      url: '/api/execute',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
     expect(response.statusCode).toBe(401);
   });
 
   it('leaves the documents open', async () => {
     expect((await server.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
-    expect((await server.inject({ method: 'GET', url: '/schema/payload.json' })).statusCode).toBe(200);
-  });
-});
-
-describe('POST /api/execute and /execute', () => {
-  it('answers 200 with the result on both routes', async () => {
-    for (const url of ['/api/execute', '/execute']) {
-      const response = await server.inject({ method: 'POST', url, headers: auth, payload: diamondPayload(services.baseUrl, 'x') });
-      expect(response.statusCode, url).toBe(200);
-      const body = response.json();
-      expect(body).toMatchObject({ success: true, status: 'succeeded', workflow_id: 'wf-x', namespace: 'tests', steps_completed: 4 });
-      expect(body.final_result).toEqual({ joined: 'x|x!|x?' });
-      expect(body.steps.map((step: { usid: string }) => step.usid)).toEqual(['a', 'b', 'c', 'd']);
-    }
-  });
-
-  it('answers 200 for a run that started and failed', async () => {
-    const payload = { STEPS_CONFIG: [echoStep(services.baseUrl, 'a', {}, { service_url: `${services.baseUrl}/missing` })] };
-    const response = await server.inject({ method: 'POST', url: '/api/execute', headers: auth, payload });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ success: false, status: 'failed', steps_failed: 1 });
-    expect(response.json().error).toMatch(/HTTP 404/);
-  });
-
-  it('answers 400 INVALID_PAYLOAD listing every problem, and runs nothing', async () => {
-    const payload = {
-      workflow_id: 'wf-invalid',
-      STEPS_CONFIG: [
-        { step_name: 'a', usid: 'dup', service_url: 'ftp://x', outputs: ['o1'], dependencies: ['nowhere'] },
-        { step_name: 'b', usid: 'dup', service_url: `${services.baseUrl}/echo`, outputs: ['o1'], method: 'FETCH' },
-      ],
-      PIPELINE_SETTINGS: { error_handling: { max_retries: '2' } },
-    };
-    const response = await server.inject({ method: 'POST', url: '/api/execute', headers: auth, payload });
-    expect(response.statusCode).toBe(400);
-    const body = response.json();
-    expectErrorShape(body, 'INVALID_PAYLOAD');
-    expect(body.error).toMatch(/^Payload validation failed: /);
-    expect(body.issues.length).toBeGreaterThanOrEqual(5);
-    expect(body.validation_errors).toHaveLength(body.issues.length);
-    const paths = body.issues.map((issue: { path: string }) => issue.path);
-    expect(paths).toEqual(
-      expect.arrayContaining(['/STEPS_CONFIG/1/usid', '/STEPS_CONFIG/0/service_url', '/STEPS_CONFIG/1/method', '/STEPS_CONFIG/0/dependencies/0']),
+    expect((await server.inject({ method: 'GET', url: '/schema/payload.json' })).statusCode).toBe(
+      200,
     );
-    // Fastify must not have coerced the string "2": our validator saw it and reported it.
-    expect(paths).toContain('/PIPELINE_SETTINGS/error_handling/max_retries');
-    for (const line of body.validation_errors) expect(line).toMatch(/^\/\S*: .+/);
-    const runs = await server.inject({ method: 'GET', url: '/api/runs?workflow_id=wf-invalid', headers: auth });
-    expect(runs.json()).toEqual({ runs: [] });
-  });
-
-  it('refuses a body over the limit with 413 before parsing, and keeps serving', async () => {
-    const response = await server.inject({
-      method: 'POST',
-      url: '/api/execute',
-      headers: { ...auth, 'content-type': 'application/json' },
-      payload: `{"pad":"${'x'.repeat(70 * 1024)}"`,
-    });
-    expect(response.statusCode).toBe(413);
-    expectErrorShape(response.json(), 'PAYLOAD_TOO_LARGE');
-    expect(response.json().error).toBe('request body is larger than the limit of 65536 bytes (0.06 MiB)');
-    await expectStillServing();
-  });
-
-  it('refuses other content types with 415, and keeps serving', async () => {
-    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const response = await server.inject({ method: 'POST', url: '/api/execute', headers: { ...auth, 'content-type': contentType }, payload: 'a=b' });
-      expect(response.statusCode, contentType).toBe(415);
-      expectErrorShape(response.json(), 'UNSUPPORTED_MEDIA_TYPE');
-      expect(response.json().error).toContain(contentType);
-    }
-    await expectStillServing();
-  });
-
-  it('accepts application/*+json and a charset parameter', async () => {
-    for (const contentType of ['application/json; charset=utf-8', 'application/vnd.workflow+json']) {
-      const response = await server.inject({
-        method: 'POST',
-        url: '/api/validate',
-        headers: { ...auth, 'content-type': contentType },
-        payload: JSON.stringify(diamondPayload(services.baseUrl, 'ct')),
-      });
-      expect(response.statusCode, contentType).toBe(200);
-    }
-  });
-
-  it('refuses malformed JSON with 400 MALFORMED_JSON and the parser position, and keeps serving', async () => {
-    const response = await server.inject({
-      method: 'POST',
-      url: '/api/execute',
-      headers: { ...auth, 'content-type': 'application/json' },
-      payload: '{\n  "STEPS_CONFIG": [,]\n}',
-    });
-    expect(response.statusCode).toBe(400);
-    const body = response.json();
-    expectErrorShape(body, 'MALFORMED_JSON');
-    expect(body.error).toBe('request body is not valid JSON: unexpected "," at line 2, column 20 (position 21)');
-    expect(body.details).toEqual({ position: 21, line: 2, column: 20 });
-    await expectStillServing();
-  });
-
-  it('refuses a "__proto__" key instead of passing it on', async () => {
-    const response = await server.inject({
-      method: 'POST',
-      url: '/api/execute',
-      headers: { ...auth, 'content-type': 'application/json' },
-      payload: '{"STEPS_CONFIG": [], "input_data": {"__proto__": {"polluted": true}}}',
-    });
-    expect(response.statusCode).toBe(400);
-    expectErrorShape(response.json(), 'MALFORMED_JSON');
-  });
-
-  it('treats an empty body as a missing payload', async () => {
-    const response = await server.inject({ method: 'POST', url: '/api/execute', headers: { ...auth, 'content-type': 'application/json' }, payload: '' });
-    expect(response.statusCode).toBe(400);
-    expectErrorShape(response.json(), 'INVALID_PAYLOAD');
-  });
-
-  it('refuses an async flag other than true/false/1/0 with 400 INVALID_REQUEST', async () => {
-    const response = await server.inject({ method: 'POST', url: '/api/execute?async=maybe', headers: auth, payload: diamondPayload(services.baseUrl, 'q') });
-    expect(response.statusCode).toBe(400);
-    expectErrorShape(response.json(), 'INVALID_REQUEST');
-  });
-
-  it('answers 202 with the run id and its URLs for Prefer: respond-async', async () => {
-    const response = await executeDiamond('async', { prefer: 'wait=10, respond-async' });
-    expect(response.statusCode).toBe(202);
-    const body = response.json();
-    expect(Object.keys(body).sort()).toEqual(['events_url', 'run_id', 'status_url']);
-    expect(body.status_url).toBe(`http://localhost:80/api/runs/${body.run_id}`);
-    expect(body.events_url).toBe(`${body.status_url}/events`);
-    expect(response.headers.location).toBe(body.status_url);
-  });
-});
-
-describe('POST /api/validate', () => {
-  it('answers the plan as levels of usids', async () => {
-    const response = await server.inject({ method: 'POST', url: '/api/validate', headers: auth, payload: diamondPayload(services.baseUrl, 'v') });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ valid: true, plan: { levels: [['a'], ['b', 'c'], ['d']] } });
-  });
-
-  it('answers the 400 body for an invalid payload', async () => {
-    const response = await server.inject({ method: 'POST', url: '/api/validate', headers: auth, payload: { STEPS_CONFIG: [] } });
-    expect(response.statusCode).toBe(400);
-    expectErrorShape(response.json(), 'INVALID_PAYLOAD');
-    expect(response.json().issues[0].path).toBe('/STEPS_CONFIG');
   });
 });
 
@@ -261,7 +141,11 @@ describe('runs', () => {
     const badId = await server.inject({ method: 'GET', url: '/api/runs/bad%20id', headers: auth });
     expect(badId.statusCode).toBe(400);
     expectErrorShape(badId.json(), 'INVALID_REQUEST');
-    const badResume = await server.inject({ method: 'GET', url: '/api/runs/01X/events', headers: { ...auth, 'last-event-id': 'abc' } });
+    const badResume = await server.inject({
+      method: 'GET',
+      url: '/api/runs/01X/events',
+      headers: { ...auth, 'last-event-id': 'abc' },
+    });
     expect(badResume.statusCode).toBe(400);
     expectErrorShape(badResume.json(), 'INVALID_REQUEST');
   });
@@ -270,10 +154,19 @@ describe('runs', () => {
     const runId = (await executeDiamond('done')).json().run_id as string;
     const record = await server.inject({ method: 'GET', url: `/api/runs/${runId}`, headers: auth });
     expect(record.statusCode).toBe(200);
-    expect(record.json()).toMatchObject({ run_id: runId, status: 'succeeded', success: true, final_result: { joined: 'done|done!|done?' } });
+    expect(record.json()).toMatchObject({
+      run_id: runId,
+      status: 'succeeded',
+      success: true,
+      final_result: { joined: 'done|done!|done?' },
+    });
     expect(record.json().created_at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     expect(record.json().finished_at).toMatch(/Z$/);
-    const cancel = await server.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: auth });
+    const cancel = await server.inject({
+      method: 'POST',
+      url: `/api/runs/${runId}/cancel`,
+      headers: auth,
+    });
     expect(cancel.statusCode).toBe(409);
     expectErrorShape(cancel.json(), 'CONFLICT');
     expect(cancel.json().error).toContain('succeeded');
@@ -281,29 +174,69 @@ describe('runs', () => {
 
   it('lists runs newest first, filtered, paged with next_before', async () => {
     const ids: string[] = [];
-    for (const tag of ['p1', 'p2', 'p3']) ids.push((await executeDiamond(tag)).json().run_id as string);
-    const failing = { workflow_id: 'wf-p1', namespace: 'other', STEPS_CONFIG: [echoStep(services.baseUrl, 'z', {}, { service_url: `${services.baseUrl}/missing` })] };
-    const failedId = (await server.inject({ method: 'POST', url: '/api/execute', headers: auth, payload: failing })).json().run_id as string;
+    for (const tag of ['p1', 'p2', 'p3'])
+      ids.push((await executeDiamond(tag)).json().run_id as string);
+    const failing = {
+      workflow_id: 'wf-p1',
+      namespace: 'other',
+      STEPS_CONFIG: [
+        echoStep(services.baseUrl, 'z', {}, { service_url: `${services.baseUrl}/missing` }),
+      ],
+    };
+    const failedId = (
+      await server.inject({ method: 'POST', url: '/api/execute', headers: auth, payload: failing })
+    ).json().run_id as string;
 
-    const page1 = (await server.inject({ method: 'GET', url: '/api/runs?namespace=tests&limit=2', headers: auth })).json();
+    const page1 = (
+      await server.inject({
+        method: 'GET',
+        url: '/api/runs?namespace=tests&limit=2',
+        headers: auth,
+      })
+    ).json();
     expect(page1.runs.map((run: { run_id: string }) => run.run_id)).toEqual([ids[2], ids[1]]);
     expect(page1.next_before).toBe(ids[1]);
-    const page2 = (await server.inject({ method: 'GET', url: `/api/runs?namespace=tests&limit=2&before=${page1.next_before}`, headers: auth })).json();
+    const page2 = (
+      await server.inject({
+        method: 'GET',
+        url: `/api/runs?namespace=tests&limit=2&before=${page1.next_before}`,
+        headers: auth,
+      })
+    ).json();
     expect(page2.runs[0].run_id).toBe(ids[0]);
 
-    const byWorkflow = (await server.inject({ method: 'GET', url: '/api/runs?workflow_id=wf-p1', headers: auth })).json();
-    expect(byWorkflow.runs.map((run: { run_id: string }) => run.run_id)).toEqual([failedId, ids[0]]);
+    const byWorkflow = (
+      await server.inject({ method: 'GET', url: '/api/runs?workflow_id=wf-p1', headers: auth })
+    ).json();
+    expect(byWorkflow.runs.map((run: { run_id: string }) => run.run_id)).toEqual([
+      failedId,
+      ids[0],
+    ]);
     expect(byWorkflow.next_before).toBeUndefined();
-    const failed = (await server.inject({ method: 'GET', url: '/api/runs?status=failed&namespace=other', headers: auth })).json();
+    const failed = (
+      await server.inject({
+        method: 'GET',
+        url: '/api/runs?status=failed&namespace=other',
+        headers: auth,
+      })
+    ).json();
     expect(failed.runs.map((run: { run_id: string }) => run.run_id)).toEqual([failedId]);
   });
 
   it('defaults to 50 runs and refuses a limit over 500 or an unknown status', async () => {
-    const tooMany = await server.inject({ method: 'GET', url: '/api/runs?limit=501', headers: auth });
+    const tooMany = await server.inject({
+      method: 'GET',
+      url: '/api/runs?limit=501',
+      headers: auth,
+    });
     expect(tooMany.statusCode).toBe(400);
     expectErrorShape(tooMany.json(), 'INVALID_REQUEST');
     expect(tooMany.json().error).toContain('limit');
-    const badStatus = await server.inject({ method: 'GET', url: '/api/runs?status=done', headers: auth });
+    const badStatus = await server.inject({
+      method: 'GET',
+      url: '/api/runs?status=done',
+      headers: auth,
+    });
     expect(badStatus.statusCode).toBe(400);
     const defaults = await server.inject({ method: 'GET', url: '/api/runs', headers: auth });
     expect(defaults.statusCode).toBe(200);
@@ -315,7 +248,11 @@ describe('unknown routes', () => {
   it('answer 404 in the error shape', async () => {
     const response = await server.inject({ method: 'GET', url: '/nowhere?x=1' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ success: false, error: 'no route GET /nowhere', code: 'NOT_FOUND' });
+    expect(response.json()).toEqual({
+      success: false,
+      error: 'no route GET /nowhere',
+      code: 'NOT_FOUND',
+    });
   });
 });
 
@@ -325,7 +262,17 @@ describe('documents', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe(ENGINE_VERSION);
     expect(Object.keys(document.paths).sort()).toEqual(
-      ['/api/execute', '/api/runs', '/api/runs/{run_id}', '/api/runs/{run_id}/cancel', '/api/runs/{run_id}/events', '/api/validate', '/execute', '/health', '/schema/payload.json'].sort(),
+      [
+        '/api/execute',
+        '/api/runs',
+        '/api/runs/{run_id}',
+        '/api/runs/{run_id}/cancel',
+        '/api/runs/{run_id}/events',
+        '/api/validate',
+        '/execute',
+        '/health',
+        '/schema/payload.json',
+      ].sort(),
     );
     const execute = document.paths['/api/execute'].post;
     const bodySchema = execute.requestBody.content['application/json'].schema;
@@ -341,5 +288,29 @@ describe('documents', () => {
     const schema = response.json();
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(schema.properties.STEPS_CONFIG.type).toBe('array');
+  });
+
+  it('are matched by docs/api.md: every route has a section, every error code a row', async () => {
+    const guide = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const document = (await server.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
+      for (const method of Object.keys(operations)) {
+        expect(guide, `${method} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    for (const code of [
+      'INVALID_PAYLOAD',
+      'MALFORMED_JSON',
+      'INVALID_REQUEST',
+      'UNAUTHORIZED',
+      'NOT_FOUND',
+      'CONFLICT',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'UNAVAILABLE',
+      'INTERNAL_ERROR',
+    ]) {
+      expect(guide).toMatch(new RegExp(`^\\| \\d{3} +\\| \`${code}\``, 'm'));
+    }
   });
 });
