@@ -233,13 +233,11 @@ describe('redactConfig', () => {
   });
 });
 
-describe('docs/config.md', () => {
+describe.each(['docs/config.md', 'README.md'])('%s', (file) => {
   it('documents every setting with its variable, flag and default', () => {
-    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
     for (const setting of CONFIG_SETTINGS) {
-      const line = doc
-        .split('\n')
-        .find((text) => text.startsWith('|') && text.includes(`\`${setting.env}\``));
+      const line = doc.split('\n').find((text) => text.startsWith(`| \`${setting.env}\``));
       expect(line, setting.env).toBeDefined();
       expect(line).toContain(setting.defaultText);
       if (setting.flag !== null)
