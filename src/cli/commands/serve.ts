@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, type ConfigFlags } from '../../config/index.js';
-import { shutdownOnSignal, startServer } from '../../server.js';
+import type { ConfigFlags } from '../../config/index.js';
 
 interface ServeFlags {
   host?: string;
@@ -41,6 +40,9 @@ export function registerServeCommand(program: Command): void {
       if (flags.store !== undefined) configFlags.store = flags.store;
       if (flags.secretsFile !== undefined) configFlags.secretsFile = flags.secretsFile;
       if (flags.logLevel !== undefined) configFlags.logLevel = flags.logLevel;
+      // Loaded here so that the other commands do not pay for the server's modules at start.
+      const { loadConfig } = await import('../../config/index.js');
+      const { shutdownOnSignal, startServer } = await import('../../server.js');
       const running = await startServer(loadConfig({ flags: configFlags }));
       await shutdownOnSignal(running);
       process.exitCode = 0;
