@@ -9,7 +9,7 @@ import { resolveWorkflow } from '../core/dag/index.js';
 import type { ValidationLimits } from '../core/payload/defaults.js';
 import type { WorkflowEvent, WorkflowResult } from '../core/run/index.js';
 import { secretsFromEnv } from '../config/secrets.js';
-import { runWorkflow, type EngineDependencies, type RunOptions } from '../engine/workflow-run.js';
+import { runWorkflow, type EngineDependencies, type RunOptions } from '../engine/index.js';
 import type { Clock } from '../ports/clock.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import type { RunStore } from '../ports/run-store.js';

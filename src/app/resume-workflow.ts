@@ -5,7 +5,7 @@
 import { resolveWorkflow } from '../core/dag/index.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { WorkflowResult } from '../core/run/index.js';
-import { runWorkflow } from '../engine/workflow-run.js';
+import { runWorkflow } from '../engine/index.js';
 import type { RunStore } from '../ports/run-store.js';
 import { runOptions, withEngine, type ExecuteWorkflowOptions } from './execute-workflow.js';
 

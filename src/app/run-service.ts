@@ -9,7 +9,7 @@ import type { ResolvedWorkflow } from '../core/dag/types.js';
 import { ConflictError, NotFoundError, UnavailableError } from '../core/errors.js';
 import type { ValidationLimits } from '../core/payload/defaults.js';
 import type { RunRecord, WorkflowEvent, WorkflowResult } from '../core/run/index.js';
-import { runWorkflow } from '../engine/workflow-run.js';
+import { runWorkflow } from '../engine/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Notifier, RunNotifier } from '../ports/notifier.js';

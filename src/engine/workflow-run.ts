@@ -1,10 +1,11 @@
 /**
  * One execution of a validated workflow: drives the scheduler, runs steps through the executor
- * port, enforces the run's time limit and cancellation, keeps the step history, publishes events
- * and writes every transition to the store (SPEC 3, 4, 5, 6).
+ * port, enforces the run's time limit and cancellation, and keeps the step history that the
+ * recorder publishes and stores (SPEC 3, 4, 5, 6).
  */
 import type { ResolvedStep, ResolvedWorkflow } from '../core/dag/types.js';
-import { StorageError, WorkflowEngineError } from '../core/errors.js';
+import type { StorageError} from '../core/errors.js';
+import { WorkflowEngineError } from '../core/errors.js';
 import { Redactor, SENSITIVE_HEADER_NAME, sensitiveHeaderParts } from '../core/redact/index.js';
 import {
   buildResult,
@@ -21,53 +22,12 @@ import {
   type RestoredStatus,
   type SchedulerCommand,
 } from '../core/scheduler/index.js';
-import type { TemplateScope } from '../core/template/types.js';
-import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { RunStore } from '../ports/run-store.js';
-import type { StepExecutor } from '../ports/step-executor.js';
 import { RunEvents } from './run-events.js';
+import { errorMessage, RunRecorder } from './run-recorder.js';
+import { RunVariables } from './run-variables.js';
 import { runStepAttempts, type StepOutcome } from './step-attempts.js';
-
-/** The outside world a run talks to. */
-export interface EngineDependencies {
-  executor: StepExecutor;
-  clock: Clock;
-  logger: Logger;
-  /** Where the run's record, transitions and events are written; null keeps nothing. */
-  store: RunStore | null;
-  /** Values of `{{secrets.NAME}}`, by NAME. */
-  secrets: Readonly<Record<string, string>>;
-  /** Larger response bodies fail the step. */
-  maxResponseBytes: number;
-  /** Source of jitter for retry delays; Math.random in production. */
-  random: () => number;
-}
-
-/** Per-run options. */
-export interface RunOptions {
-  runId: string;
-  /** Aborting it cancels the run: in-flight requests are aborted, the run ends `cancelled`. */
-  signal?: AbortSignal;
-  /** Receives every event in order; must not throw (errors are logged and ignored). */
-  onEvent?: (event: WorkflowEvent) => void;
-  /** Continue a stored run instead of starting a new one. */
-  resume?: ResumeState;
-}
-
-/**
- * What a stored run had reached. Completed, failed and aborted steps keep their state and are
- * not called again; steps that were in flight run again (with the same Idempotency-Key).
- */
-export interface ResumeState {
-  history: readonly StepHistoryEntry[];
-  /** Outputs stored so far, by name. */
-  outputs: Readonly<Record<string, unknown>>;
-  /** Sequence of the last stored event; new events continue after it. */
-  lastSequence: number;
-  /** ISO 8601 time the run was created; execution time and the run's time limit count from it. */
-  createdAt: string;
-}
+import type { EngineDependencies, ResumeState, RunOptions } from './types.js';
 
 /** Runs `workflow` to its end and returns the result; rejects only if the store refuses the run. */
 export async function runWorkflow(
@@ -78,24 +38,22 @@ export async function runWorkflow(
   return new WorkflowRun(workflow, dependencies, options).execute();
 }
 
+type Failure = { attempt: number; delayMs: number; error: string; httpStatus: number | null };
+
 class WorkflowRun {
   private readonly steps: readonly ResolvedStep[];
   private readonly scheduler: RunScheduler;
   private readonly history: StepHistoryEntry[];
-  private readonly outputs = new Map<string, unknown>();
+  private readonly variables: RunVariables;
   private readonly controllers: (AbortController | undefined)[];
   private readonly startedAtMs: number[];
   private readonly redactor: Redactor;
   private readonly events: RunEvents;
-  private readonly observed: boolean;
+  private readonly recorder: RunRecorder;
   private readonly lifetime = new AbortController();
   private readonly logger: Logger;
-  private readonly baseScope: TemplateScope;
-  private readonly runVariables: { id: string; workflow_id: string; namespace: string };
   private inFlight = 0;
-  private pendingWrites: Promise<void>[] = [];
   private failedSteps: number[] = [];
-  private storeFailure: StorageError | null = null;
   private finish: () => void = () => undefined;
 
   constructor(
@@ -109,26 +67,26 @@ class WorkflowRun {
     this.startedAtMs = new Array<number>(this.steps.length).fill(0);
     this.redactor = new Redactor(Object.values(deps.secrets));
     this.registerLiteralSensitiveHeaders();
+    this.logger = deps.logger.child({ runId: options.runId });
     this.events = new RunEvents(
       workflow,
       options.runId,
       () => deps.clock.now(),
       options.resume?.lastSequence ?? 0,
     );
-    this.observed = deps.store !== null || options.onEvent !== undefined;
-    this.logger = deps.logger.child({ runId: options.runId });
-    this.runVariables = {
-      id: options.runId,
-      workflow_id: workflow.workflowId,
-      namespace: workflow.namespace,
-    };
+    this.recorder = new RunRecorder(
+      options.runId,
+      deps.store,
+      options.onEvent,
+      this.logger,
+      (error) => this.onStoreFailure(error),
+    );
+    this.variables = new RunVariables(workflow, options.runId, deps.secrets);
     this.scheduler = new RunScheduler(workflow, {
       raiseOnError: workflow.settings.raiseOnError,
       maxParallelSteps: workflow.settings.maxParallelSteps,
-      isSelected: (step, name) => isSelected(step.usid, this.lookup(name)),
+      isSelected: (step, name) => this.variables.isSelected(step.usid, name),
     });
-    const secrets = deps.secrets;
-    this.baseScope = { lookup: (name) => (name === 'secrets' ? secrets : this.lookup(name)) };
   }
 
   async execute(): Promise<WorkflowResult> {
@@ -138,7 +96,13 @@ class WorkflowRun {
     const createdAt = iso(startMs);
     const restored =
       resume === undefined ? new Map<number, RestoredStatus>() : this.restore(resume);
-    if (resume === undefined) await this.recordStart(createdAt);
+    if (resume === undefined) {
+      await this.recorder.createRun({
+        record: runningRecord(this.workflow, this.options.runId, this.history, createdAt),
+        payload: this.redactor.redact(this.workflow.payload),
+        events: this.recorder.isObserved ? [this.events.workflowStarted()] : [],
+      });
+    }
     this.logger.info(
       { steps: this.steps.length, restored: restored.size },
       resume === undefined ? 'run started' : 'run resumed',
@@ -149,22 +113,16 @@ class WorkflowRun {
     this.apply(this.scheduler.start(restored));
     await finished;
     this.lifetime.abort();
-    await this.settleWrites();
+    await this.recorder.settle();
 
     const result = this.result(clock.now() - startMs);
-    const finishedEvent = this.observed ? this.events.workflowFinished(result) : null;
-    if (finishedEvent !== null) this.publish(finishedEvent);
-    const store = this.deps.store;
-    if (store !== null) {
-      try {
-        await store.finishRun(
-          this.options.runId,
-          finishedRecord(result, createdAt, iso(clock.now())),
-          finishedEvent === null ? [] : [finishedEvent],
-        );
-      } catch (error) {
-        return this.storeFailedAtEnd(result, error);
-      }
+    try {
+      await this.recorder.finishRun(
+        finishedRecord(result, createdAt, iso(clock.now())),
+        this.recorder.isObserved ? this.events.workflowFinished(result) : null,
+      );
+    } catch (error) {
+      return this.storeFailedAtEnd(result, error);
     }
     this.logger.info(
       { status: result.status, executionTime: result.execution_time },
@@ -173,37 +131,19 @@ class WorkflowRun {
     return result;
   }
 
-  /** Records the new run and its first event; a store that refuses it rejects the run. */
-  private async recordStart(createdAt: string): Promise<void> {
-    const started = this.observed ? this.events.workflowStarted() : null;
-    const store = this.deps.store;
-    if (store !== null) {
-      await store.createRun({
-        record: runningRecord(this.workflow, this.options.runId, this.history, createdAt),
-        payload: this.redactor.redact(this.workflow.payload),
-        events: started === null ? [] : [started],
-      });
-    }
-    if (started !== null) this.publish(started);
-  }
-
   /** Takes over the terminal states and outputs of a stored run; the rest starts afresh. */
   private restore(resume: ResumeState): Map<number, RestoredStatus> {
     const restored = new Map<number, RestoredStatus>();
     for (const step of this.steps) {
       const stored = resume.history[step.index];
       if (stored === undefined || stored.usid !== step.usid) continue;
-      if (
-        stored.status !== 'completed' &&
-        stored.status !== 'failed' &&
-        stored.status !== 'aborted'
-      )
-        continue;
+      const { status } = stored;
+      if (status !== 'completed' && status !== 'failed' && status !== 'aborted') continue;
       this.history[step.index] = { ...stored };
-      restored.set(step.index, stored.status);
-      if (stored.status === 'failed') this.failedSteps.push(step.index);
+      restored.set(step.index, status);
+      if (status === 'failed') this.failedSteps.push(step.index);
     }
-    for (const [name, value] of Object.entries(resume.outputs)) this.outputs.set(name, value);
+    this.variables.restore(resume.outputs);
     return restored;
   }
 
@@ -241,6 +181,10 @@ class WorkflowRun {
       else if (command.type === 'abort') this.endUnstarted(step, command.reason);
       else this.cancelRunning(step, command.reason);
     }
+    this.finishWhenDone();
+  }
+
+  private finishWhenDone(): void {
     if (this.scheduler.isFinished && this.inFlight === 0) this.finish();
   }
 
@@ -249,7 +193,7 @@ class WorkflowRun {
     this.controllers[step.index] = controller;
     const now = this.deps.clock.now();
     this.startedAtMs[step.index] = now;
-    const entry = this.history[step.index] as StepHistoryEntry;
+    const entry = this.entry(step);
     entry.status = 'running';
     entry.started_at = iso(now);
     this.inFlight += 1;
@@ -268,56 +212,42 @@ class WorkflowRun {
         onMissing: this.workflow.settings.onMissing,
         maxResponseBytes: this.deps.maxResponseBytes,
         signal,
-        scopeFor: (attempt) => this.scopeFor(attempt),
+        scopeFor: (attempt) => this.variables.scopeFor(attempt),
         onAttempt: (attempt) => this.onAttempt(step, attempt),
         onRetry: (failure) => this.onRetry(step, failure),
       });
     } catch (error) {
       // A defect, not a step failure: keep the run's shape and say what happened.
       this.logger.error({ stepId: step.usid, err: error }, 'step crashed');
-      outcome = {
-        status: 'failed',
-        error: `internal error: ${errorMessage(error)}`,
-        attempts: 1,
-        httpStatus: null,
-      };
+      const message = `internal error: ${errorMessage(error)}`;
+      outcome = { status: 'failed', error: message, attempts: 1, httpStatus: null };
     }
     this.inFlight -= 1;
     this.controllers[step.index] = undefined;
     if (outcome.status !== 'stopped' && this.scheduler.statusOf(step.index) === 'running') {
       this.endStarted(step, outcome);
     }
-    if (this.scheduler.isFinished && this.inFlight === 0) this.finish();
+    this.finishWhenDone();
   }
 
   private onAttempt(step: ResolvedStep, attempt: number): void {
-    const entry = this.history[step.index] as StepHistoryEntry;
+    const entry = this.entry(step);
     entry.attempts = attempt;
     entry.status = 'running';
-    if (attempt === 1) {
-      this.record(step, this.observed ? this.events.stepStarted(step, 1) : null);
-    } else {
-      this.record(step, null);
-    }
+    const first = attempt === 1 && this.recorder.isObserved;
+    this.record(step, first ? this.events.stepStarted(step, 1) : null);
   }
 
-  private onRetry(
-    step: ResolvedStep,
-    failure: { attempt: number; delayMs: number; error: string; httpStatus: number | null },
-  ): void {
-    const entry = this.history[step.index] as StepHistoryEntry;
+  private onRetry(step: ResolvedStep, failure: Failure): void {
+    const entry = this.entry(step);
     entry.status = 'retrying';
     entry.http_status = failure.httpStatus;
+    const { attempt, delayMs, error } = failure;
     this.logger.warn(
-      {
-        stepId: step.usid,
-        attempt: failure.attempt,
-        delayMs: failure.delayMs,
-        error: failure.error,
-      },
+      { stepId: step.usid, attempt, delayMs, error },
       'step attempt failed; retrying',
     );
-    this.record(step, this.observed ? this.events.stepRetrying(step, failure) : null);
+    this.record(step, this.recorder.isObserved ? this.events.stepRetrying(step, failure) : null);
   }
 
   private endStarted(
@@ -326,39 +256,30 @@ class WorkflowRun {
   ): void {
     const now = this.deps.clock.now();
     const durationMs = now - (this.startedAtMs[step.index] ?? now);
-    const entry = this.history[step.index] as StepHistoryEntry;
+    const entry = this.entry(step);
     entry.status = outcome.status;
     entry.attempts = outcome.attempts;
     entry.http_status = outcome.httpStatus;
     entry.finished_at = iso(now);
     entry.duration_ms = durationMs;
+    const { attempts, httpStatus } = outcome;
+    const observed = this.recorder.isObserved;
     if (outcome.status === 'completed') {
       entry.outputs = outcome.outputs;
-      for (const name of step.outputs) this.outputs.set(name, outcome.outputs[name]);
-      const event = this.observed
-        ? this.events.stepCompleted(step, {
-            durationMs,
-            attempts: outcome.attempts,
-            httpStatus: outcome.httpStatus,
-            outputs: outcome.outputs,
-          })
+      this.variables.addOutputs(step, outcome.outputs);
+      const { outputs } = outcome;
+      const event = observed
+        ? this.events.stepCompleted(step, { durationMs, attempts, httpStatus, outputs })
         : null;
-      this.record(step, event, outcome.outputs);
+      this.record(step, event, outputs);
       this.apply(this.scheduler.settle(step.index, 'completed'));
     } else {
       entry.error = outcome.error;
       this.failedSteps.push(step.index);
-      this.logger.warn(
-        { stepId: step.usid, attempts: outcome.attempts, error: outcome.error },
-        'step failed',
-      );
-      const event = this.observed
-        ? this.events.stepFailed(step, {
-            durationMs,
-            attempts: outcome.attempts,
-            httpStatus: outcome.httpStatus,
-            error: outcome.error,
-          })
+      this.logger.warn({ stepId: step.usid, attempts, error: outcome.error }, 'step failed');
+      const { error } = outcome;
+      const event = observed
+        ? this.events.stepFailed(step, { durationMs, attempts, httpStatus, error })
         : null;
       this.record(step, event);
       this.apply(this.scheduler.settle(step.index, 'failed'));
@@ -366,59 +287,41 @@ class WorkflowRun {
   }
 
   private endUnstarted(step: ResolvedStep, reason: string): void {
-    const entry = this.history[step.index] as StepHistoryEntry;
+    const entry = this.entry(step);
     entry.status = 'aborted';
     entry.reason = reason;
     entry.finished_at = iso(this.deps.clock.now());
-    this.record(step, this.observed ? this.events.stepAborted(step, 'aborted', reason) : null);
+    const observed = this.recorder.isObserved;
+    this.record(step, observed ? this.events.stepAborted(step, 'aborted', reason) : null);
   }
 
   private cancelRunning(step: ResolvedStep, reason: string): void {
     this.controllers[step.index]?.abort(new WorkflowEngineError('STEP_ABORTED', reason));
     const now = this.deps.clock.now();
-    const entry = this.history[step.index] as StepHistoryEntry;
+    const entry = this.entry(step);
     entry.status = 'cancelled';
     entry.reason = reason;
     entry.finished_at = iso(now);
     entry.duration_ms = now - (this.startedAtMs[step.index] ?? now);
-    this.record(step, this.observed ? this.events.stepAborted(step, 'cancelled', reason) : null);
+    const observed = this.recorder.isObserved;
+    this.record(step, observed ? this.events.stepAborted(step, 'cancelled', reason) : null);
   }
 
-  /** Publishes the event and writes the step's new state; store writes never block steps. */
   private record(
     step: ResolvedStep,
     event: WorkflowEvent | null,
     outputs?: Record<string, unknown>,
   ): void {
-    if (event !== null) this.publish(event);
-    const store = this.deps.store;
-    if (store === null) return;
-    const write = store.recordTransition(this.options.runId, {
-      stepIndex: step.index,
-      step: { ...(this.history[step.index] as StepHistoryEntry) },
-      ...(outputs === undefined ? {} : { outputs }),
-      events: event === null ? [] : [event],
-    });
-    this.pendingWrites.push(write.catch((error: unknown) => this.onStoreFailure(error)));
-    if (this.pendingWrites.length >= 256) void this.settleWrites();
+    this.recorder.transition(step.index, this.entry(step), event, outputs);
   }
 
-  /** Waits for the writes issued so far (transitions of one run are applied in call order). */
-  private async settleWrites(): Promise<void> {
-    const writes = this.pendingWrites;
-    this.pendingWrites = [];
-    await Promise.all(writes);
+  private entry(step: ResolvedStep): StepHistoryEntry {
+    return this.history[step.index] as StepHistoryEntry;
   }
 
   /** A lost write makes the run's record untrustworthy: the run fails, naming the store error. */
-  private onStoreFailure(error: unknown): void {
-    if (this.storeFailure !== null) return;
-    this.storeFailure =
-      error instanceof StorageError
-        ? error
-        : new StorageError(`store write failed: ${errorMessage(error)}`, { cause: error });
-    this.logger.error({ err: this.storeFailure }, 'store write failed; failing the run');
-    this.halt('failed', `run failed: store error: ${this.storeFailure.message}`);
+  private onStoreFailure(error: StorageError): void {
+    this.halt('failed', `run failed: store error: ${error.message}`);
   }
 
   private storeFailedAtEnd(result: WorkflowResult, error: unknown): WorkflowResult {
@@ -434,22 +337,13 @@ class WorkflowRun {
     };
   }
 
-  private publish(event: WorkflowEvent): void {
-    const listener = this.options.onEvent;
-    if (listener === undefined) return;
-    try {
-      listener(event);
-    } catch (error) {
-      this.logger.error({ err: error, event: event.event }, 'event listener threw; ignored');
-    }
-  }
-
-  private result(executionTimeMs: number) {
+  private result(executionTimeMs: number): WorkflowResult {
     const cause = this.scheduler.haltCause;
+    const storeFailure = this.recorder.storeFailure;
     const status =
       cause === 'cancelled' || cause === 'timed_out'
         ? cause
-        : this.failedSteps.length > 0 || this.storeFailure !== null
+        : this.failedSteps.length > 0 || storeFailure !== null
           ? 'failed'
           : 'succeeded';
     return buildResult({
@@ -458,37 +352,25 @@ class WorkflowRun {
       status,
       executionTimeMs,
       history: this.history,
-      outputs: this.outputs,
-      error: this.errorText(status),
+      outputs: this.variables.produced,
+      error: this.errorText(status, storeFailure),
     });
   }
 
-  private errorText(status: WorkflowResult['status']): string | null {
+  private errorText(
+    status: WorkflowResult['status'],
+    storeFailure: StorageError | null,
+  ): string | null {
     if (status === 'succeeded') return null;
     if (status === 'cancelled') return 'run cancelled';
-    if (status === 'timed_out')
+    if (status === 'timed_out') {
       return `run timed out after ${this.workflow.settings.totalTimeoutMs / 1000} s`;
-    if (this.storeFailure !== null) return `store error: ${this.storeFailure.message}`;
-    const first = this.failedSteps[0] as number;
-    const entry = this.history[first] as StepHistoryEntry;
+    }
+    if (storeFailure !== null) return `store error: ${storeFailure.message}`;
+    const entry = this.history[this.failedSteps[0] as number] as StepHistoryEntry;
     const more = this.failedSteps.length - 1;
-    return `step ${entry.step_name} (${entry.usid}) failed: ${entry.error ?? 'unknown error'}${more > 0 ? ` (and ${more} more step${more === 1 ? '' : 's'} failed)` : ''}`;
-  }
-
-  private scopeFor(attempt: number): TemplateScope {
-    const run = { ...this.runVariables, attempt };
-    const base = this.baseScope;
-    return { lookup: (name) => (name === 'run' ? run : base.lookup(name)) };
-  }
-
-  /** Variables: outputs produced so far, then input_data keys, then original_input. */
-  private lookup(name: string): unknown {
-    const output = this.outputs.get(name);
-    if (output !== undefined || this.outputs.has(name)) return output;
-    const inputData = this.workflow.inputData;
-    if (Object.hasOwn(inputData, name)) return inputData[name];
-    if (name === 'original_input') return this.workflow.originalInput;
-    return undefined;
+    const others = more > 0 ? ` (and ${more} more step${more === 1 ? '' : 's'} failed)` : '';
+    return `step ${entry.step_name} (${entry.usid}) failed: ${entry.error ?? 'unknown error'}${others}`;
   }
 
   /** Sensitive header values written literally in the payload are known before anything runs. */
@@ -502,18 +384,6 @@ class WorkflowRun {
   }
 }
 
-/** Whether `usid` is listed in a selection value (a list of usids or one usid). */
-function isSelected(usid: string, selection: unknown): boolean | undefined {
-  if (selection === undefined || selection === null) return undefined;
-  if (typeof selection === 'string') return selection === usid;
-  if (Array.isArray(selection)) return selection.includes(usid);
-  return false;
-}
-
 function iso(epochMs: number): string {
   return new Date(epochMs).toISOString();
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

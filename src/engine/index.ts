@@ -1,0 +1,2 @@
+export { runWorkflow } from './workflow-run.js';
+export type { EngineDependencies, ResumeState, RunOptions } from './types.js';
