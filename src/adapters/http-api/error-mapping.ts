@@ -157,15 +157,16 @@ function fastifyErrorReply(error: FastifyError, context: ErrorContext): ErrorRep
           : `Content-Type ${JSON.stringify(context.contentType)} is not supported; send application/json`,
         {},
       );
-    case 'FST_ERR_VALIDATION':
-      return reply(400, 'INVALID_REQUEST', `invalid request: ${error.message}`, {
-        details: {
-          problems: (error.validation ?? []).map((issue) => ({
-            path: `${error.validationContext ?? ''}${issue.instancePath}`,
-            message: issue.message ?? 'is invalid',
-          })),
-        },
+    case 'FST_ERR_VALIDATION': {
+      const problems = (error.validation ?? []).map((issue) => ({
+        path: `${error.validationContext ?? ''}${issue.instancePath}`,
+        message: problemMessage(issue),
+      }));
+      const listed = problems.map((problem) => `${problem.path} ${problem.message}`).join(', ');
+      return reply(400, 'INVALID_REQUEST', `invalid request: ${listed || error.message}`, {
+        details: { problems },
       });
+    }
     default:
       break;
   }
@@ -173,6 +174,17 @@ function fastifyErrorReply(error: FastifyError, context: ErrorContext): ErrorRep
   if (status === undefined || status < 400 || status >= 500) return null;
   if (status === 404) return reply(404, 'NOT_FOUND', error.message, {});
   return reply(status, 'INVALID_REQUEST', error.message, {});
+}
+
+type ValidationIssueOfFastify = NonNullable<FastifyError['validation']>[number];
+
+/** Ajv's own sentence, except that an enum names its allowed values. */
+function problemMessage(issue: ValidationIssueOfFastify): string {
+  const allowed: unknown = issue.keyword === 'enum' ? issue.params.allowedValues : undefined;
+  if (Array.isArray(allowed)) {
+    return `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`;
+  }
+  return issue.message ?? 'is invalid';
 }
 
 function reply(

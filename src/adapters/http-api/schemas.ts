@@ -22,11 +22,14 @@ const STEP_STATUSES = [
   'cancelled',
 ] as const;
 const open = { additionalProperties: true } as const;
+// A string enum rather than a union of literals: a wrong value then yields one validation issue
+// listing the allowed values instead of one "must be equal to constant" per literal.
 const literals = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Union(
-    values.map((value) => Type.Literal(value)),
-    description === undefined ? {} : { description },
-  );
+  Type.Unsafe<T>({
+    type: 'string',
+    enum: [...values],
+    ...(description === undefined ? {} : { description }),
+  });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const ErrorBodySchema = Type.Object(
