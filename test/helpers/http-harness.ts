@@ -2,7 +2,12 @@
  * Helpers for the HTTP API tests: a service on 127.0.0.1 (port 0) built from a test
  * configuration, payload builders for the example services, and an SSE reader.
  */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { buildServer } from '../../src/adapters/http-api/index.js';
+import { buildApp, type App } from '../../src/app/build-app.js';
 import { ServerSentEventParser } from '../../src/blocks/sse.js';
+import { startExampleServices, type ExampleServices } from '../../src/examples/index.js';
 import { loadConfig, type EngineConfig } from '../../src/config/index.js';
 import type { WorkflowEvent } from '../../src/core/run/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -212,4 +217,75 @@ export async function pollFor<T>(
     if (Date.now() > deadline) throw new Error(`${what}: not true within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** The API token of {@link useInjectedService}. */
+export const TEST_TOKEN = 'test-token-0123456789';
+export const AUTH_HEADERS = { authorization: `Bearer ${TEST_TOKEN}` };
+
+/** A service built in-process for request injection, and the example services its steps call. */
+export interface InjectedService {
+  readonly server: FastifyInstance;
+  /** Base URL of the example services. */
+  readonly baseUrl: string;
+  /** POSTs the diamond payload tagged `tag` to /api/execute with the token. */
+  executeDiamond: (tag: string, extra?: Record<string, string>) => Promise<LightMyRequestResponse>;
+  /** Asserts that /health still answers 200. */
+  expectStillServing: () => Promise<void>;
+}
+
+/**
+ * Builds the service (token {@link TEST_TOKEN}, 64 KiB body limit) and the example services
+ * before the calling file's tests, and closes them after.
+ */
+export function useInjectedService(): InjectedService {
+  let services: ExampleServices | undefined;
+  let app: App | undefined;
+  let server: FastifyInstance | undefined;
+  beforeAll(async () => {
+    services = await startExampleServices({ port: 0 });
+    const config = testConfig({
+      ENGINE_API_TOKEN: TEST_TOKEN,
+      WFE_BODY_LIMIT_BYTES: String(64 * 1024),
+    });
+    app = await buildApp(config);
+    server = await buildServer(app, config);
+    await server.ready();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await app?.close();
+    await services?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the service is not started yet');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get baseUrl() {
+      return started(services).baseUrl;
+    },
+    executeDiamond: (tag, extra = {}) =>
+      started(server).inject({
+        method: 'POST',
+        url: '/api/execute',
+        headers: { ...AUTH_HEADERS, ...extra },
+        payload: diamondPayload(started(services).baseUrl, tag),
+      }),
+    expectStillServing: async () => {
+      const health = await started(server).inject({ method: 'GET', url: '/health' });
+      expect(health.statusCode).toBe(200);
+    },
+  };
+}
+
+/** Asserts the error body shape every error of the service has. */
+export function expectErrorShape(body: Record<string, unknown>, code: string): void {
+  expect(body.success).toBe(false);
+  expect(body.code).toBe(code);
+  expect(typeof body.error).toBe('string');
+  expect((body.error as string).length).toBeGreaterThan(0);
 }

@@ -3,63 +3,27 @@
  * invalid-payload body, and every refusal of a malformed request (the steps still call the
  * example services over real loopback sockets).
  */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/adapters/http-api/index.js';
-import { buildApp, type App } from '../../src/app/build-app.js';
-import { startExampleServices, type ExampleServices } from '../../src/examples/index.js';
-import { diamondPayload, echoStep, testConfig } from '../helpers/http-harness.js';
+import { describe, expect, it } from 'vitest';
+import {
+  diamondPayload,
+  echoStep,
+  AUTH_HEADERS,
+  expectErrorShape,
+  useInjectedService,
+} from '../helpers/http-harness.js';
 
-const TOKEN = 'test-token-0123456789';
-const auth = { authorization: `Bearer ${TOKEN}` };
-
-let services: ExampleServices;
-let app: App;
-let server: FastifyInstance;
-
-beforeAll(async () => {
-  services = await startExampleServices({ port: 0 });
-  const config = testConfig({ ENGINE_API_TOKEN: TOKEN, WFE_BODY_LIMIT_BYTES: String(64 * 1024) });
-  app = await buildApp(config);
-  server = await buildServer(app, config);
-  await server.ready();
-});
-
-afterAll(async () => {
-  await server.close();
-  await app.close();
-  await services.close();
-});
-
-async function executeDiamond(tag: string, extra: Record<string, string> = {}) {
-  return server.inject({
-    method: 'POST',
-    url: '/api/execute',
-    headers: { ...auth, ...extra },
-    payload: diamondPayload(services.baseUrl, tag),
-  });
-}
-
-function expectErrorShape(body: Record<string, unknown>, code: string): void {
-  expect(body.success).toBe(false);
-  expect(body.code).toBe(code);
-  expect(typeof body.error).toBe('string');
-  expect((body.error as string).length).toBeGreaterThan(0);
-}
-
-async function expectStillServing(): Promise<void> {
-  const health = await server.inject({ method: 'GET', url: '/health' });
-  expect(health.statusCode).toBe(200);
-}
+const service = useInjectedService();
+const { executeDiamond, expectStillServing } = service;
+const auth = AUTH_HEADERS;
 
 describe('POST /api/execute and /execute', () => {
   it('answers 200 with the result on both routes', async () => {
     for (const url of ['/api/execute', '/execute']) {
-      const response = await server.inject({
+      const response = await service.server.inject({
         method: 'POST',
         url,
         headers: auth,
-        payload: diamondPayload(services.baseUrl, 'x'),
+        payload: diamondPayload(service.baseUrl, 'x'),
       });
       expect(response.statusCode, url).toBe(200);
       const body = response.json();
@@ -78,10 +42,10 @@ describe('POST /api/execute and /execute', () => {
   it('answers 200 for a run that started and failed', async () => {
     const payload = {
       STEPS_CONFIG: [
-        echoStep(services.baseUrl, 'a', {}, { service_url: `${services.baseUrl}/missing` }),
+        echoStep(service.baseUrl, 'a', {}, { service_url: `${service.baseUrl}/missing` }),
       ],
     };
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute',
       headers: auth,
@@ -106,14 +70,14 @@ describe('POST /api/execute and /execute', () => {
         {
           step_name: 'b',
           usid: 'dup',
-          service_url: `${services.baseUrl}/echo`,
+          service_url: `${service.baseUrl}/echo`,
           outputs: ['o1'],
           method: 'FETCH',
         },
       ],
       PIPELINE_SETTINGS: { error_handling: { max_retries: '2' } },
     };
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute',
       headers: auth,
@@ -137,7 +101,7 @@ describe('POST /api/execute and /execute', () => {
     // Fastify must not have coerced the string "2": our validator saw it and reported it.
     expect(paths).toContain('/PIPELINE_SETTINGS/error_handling/max_retries');
     for (const line of body.validation_errors) expect(line).toMatch(/^\/\S*: .+/);
-    const runs = await server.inject({
+    const runs = await service.server.inject({
       method: 'GET',
       url: '/api/runs?workflow_id=wf-invalid',
       headers: auth,
@@ -146,7 +110,7 @@ describe('POST /api/execute and /execute', () => {
   });
 
   it('refuses a body over the limit with 413 before parsing, and keeps serving', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -166,7 +130,7 @@ describe('POST /api/execute and /execute', () => {
       'application/x-www-form-urlencoded',
       'multipart/form-data; boundary=x',
     ]) {
-      const response = await server.inject({
+      const response = await service.server.inject({
         method: 'POST',
         url: '/api/execute',
         headers: { ...auth, 'content-type': contentType },
@@ -184,18 +148,18 @@ describe('POST /api/execute and /execute', () => {
       'application/json; charset=utf-8',
       'application/vnd.workflow+json',
     ]) {
-      const response = await server.inject({
+      const response = await service.server.inject({
         method: 'POST',
         url: '/api/validate',
         headers: { ...auth, 'content-type': contentType },
-        payload: JSON.stringify(diamondPayload(services.baseUrl, 'ct')),
+        payload: JSON.stringify(diamondPayload(service.baseUrl, 'ct')),
       });
       expect(response.statusCode, contentType).toBe(200);
     }
   });
 
   it('refuses malformed JSON with 400 MALFORMED_JSON and the parser position, and keeps serving', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -212,7 +176,7 @@ describe('POST /api/execute and /execute', () => {
   });
 
   it('refuses a "__proto__" key instead of passing it on', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -223,7 +187,7 @@ describe('POST /api/execute and /execute', () => {
   });
 
   it('treats an empty body as a missing payload', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -234,11 +198,11 @@ describe('POST /api/execute and /execute', () => {
   });
 
   it('refuses an async flag other than true/false/1/0 with 400 INVALID_REQUEST', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute?async=maybe',
       headers: auth,
-      payload: diamondPayload(services.baseUrl, 'q'),
+      payload: diamondPayload(service.baseUrl, 'q'),
     });
     expect(response.statusCode).toBe(400);
     expectErrorShape(response.json(), 'INVALID_REQUEST');
@@ -257,18 +221,18 @@ describe('POST /api/execute and /execute', () => {
 
 describe('POST /api/validate', () => {
   it('answers the plan as levels of usids', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/validate',
       headers: auth,
-      payload: diamondPayload(services.baseUrl, 'v'),
+      payload: diamondPayload(service.baseUrl, 'v'),
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ valid: true, plan: { levels: [['a'], ['b', 'c'], ['d']] } });
   });
 
   it('answers the 400 body for an invalid payload', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/validate',
       headers: auth,

@@ -3,59 +3,24 @@
  * request injection (the steps still call the example services over real loopback sockets).
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/adapters/http-api/index.js';
-import { buildApp, type App } from '../../src/app/build-app.js';
-import { startExampleServices, type ExampleServices } from '../../src/examples/index.js';
+import { describe, expect, it } from 'vitest';
 import { ENGINE_VERSION } from '../../src/version.js';
-import { diamondPayload, echoStep, testConfig } from '../helpers/http-harness.js';
+import {
+  echoStep,
+  AUTH_HEADERS,
+  expectErrorShape,
+  TEST_TOKEN,
+  useInjectedService,
+} from '../helpers/http-harness.js';
 
-const TOKEN = 'test-token-0123456789';
-const auth = { authorization: `Bearer ${TOKEN}` };
-
-let services: ExampleServices;
-let app: App;
-let server: FastifyInstance;
-
-beforeAll(async () => {
-  services = await startExampleServices({ port: 0 });
-  const config = testConfig({ ENGINE_API_TOKEN: TOKEN, WFE_BODY_LIMIT_BYTES: String(64 * 1024) });
-  app = await buildApp(config);
-  server = await buildServer(app, config);
-  await server.ready();
-});
-
-afterAll(async () => {
-  await server.close();
-  await app.close();
-  await services.close();
-});
-
-async function executeDiamond(tag: string, extra: Record<string, string> = {}) {
-  return server.inject({
-    method: 'POST',
-    url: '/api/execute',
-    headers: { ...auth, ...extra },
-    payload: diamondPayload(services.baseUrl, tag),
-  });
-}
-
-function expectErrorShape(body: Record<string, unknown>, code: string): void {
-  expect(body.success).toBe(false);
-  expect(body.code).toBe(code);
-  expect(typeof body.error).toBe('string');
-  expect((body.error as string).length).toBeGreaterThan(0);
-}
-
-async function expectStillServing(): Promise<void> {
-  const health = await server.inject({ method: 'GET', url: '/health' });
-  expect(health.statusCode).toBe(200);
-}
+const service = useInjectedService();
+const { executeDiamond, expectStillServing } = service;
+const auth = AUTH_HEADERS;
+const TOKEN = TEST_TOKEN;
 
 describe('GET /health', () => {
   it('is open without a token and reports the service, its version and the store', async () => {
-    const response = await server.inject({ method: 'GET', url: '/health' });
+    const response = await service.server.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       status: 'healthy',
@@ -68,13 +33,13 @@ describe('GET /health', () => {
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
-    const kept = await server.inject({
+    const kept = await service.server.inject({
       method: 'GET',
       url: '/health',
       headers: { 'x-request-id': 'abc-123' },
     });
     expect(kept.headers['x-request-id']).toBe('abc-123');
-    const replaced = await server.inject({
+    const replaced = await service.server.inject({
       method: 'GET',
       url: '/health',
       headers: { 'x-request-id': 'bad id\u00e9' },
@@ -92,7 +57,7 @@ describe('authentication', () => {
       { url: '/api/unknown', method: 'GET' as const, headers: {} },
     ];
     for (const { url, method, headers } of cases) {
-      const response = await server.inject({
+      const response = await service.server.inject({
         method,
         url,
         headers,
@@ -106,7 +71,7 @@ describe('authentication', () => {
   });
 
   it('checks the token before reading the body', async () => {
-    const response = await server.inject({
+    const response = await service.server.inject({
       method: 'POST',
       url: '/api/execute',
       headers: { 'content-type': 'application/json' },
@@ -116,10 +81,12 @@ describe('authentication', () => {
   });
 
   it('leaves the documents open', async () => {
-    expect((await server.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
-    expect((await server.inject({ method: 'GET', url: '/schema/payload.json' })).statusCode).toBe(
+    expect((await service.server.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(
       200,
     );
+    expect(
+      (await service.server.inject({ method: 'GET', url: '/schema/payload.json' })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -130,7 +97,7 @@ describe('runs', () => {
       ['POST', '/api/runs/01UNKNOWNRUN0000000000000/cancel'],
       ['GET', '/api/runs/01UNKNOWNRUN0000000000000/events'],
     ] as const) {
-      const response = await server.inject({ method, url, headers: auth });
+      const response = await service.server.inject({ method, url, headers: auth });
       expect(response.statusCode, url).toBe(404);
       expectErrorShape(response.json(), 'NOT_FOUND');
       expect(response.json().error).toContain('01UNKNOWNRUN0000000000000');
@@ -138,10 +105,14 @@ describe('runs', () => {
   });
 
   it('answers 400 INVALID_REQUEST for a malformed run id or Last-Event-ID', async () => {
-    const badId = await server.inject({ method: 'GET', url: '/api/runs/bad%20id', headers: auth });
+    const badId = await service.server.inject({
+      method: 'GET',
+      url: '/api/runs/bad%20id',
+      headers: auth,
+    });
     expect(badId.statusCode).toBe(400);
     expectErrorShape(badId.json(), 'INVALID_REQUEST');
-    const badResume = await server.inject({
+    const badResume = await service.server.inject({
       method: 'GET',
       url: '/api/runs/01X/events',
       headers: { ...auth, 'last-event-id': 'abc' },
@@ -152,7 +123,11 @@ describe('runs', () => {
 
   it('shows a finished run and refuses to cancel it with 409', async () => {
     const runId = (await executeDiamond('done')).json().run_id as string;
-    const record = await server.inject({ method: 'GET', url: `/api/runs/${runId}`, headers: auth });
+    const record = await service.server.inject({
+      method: 'GET',
+      url: `/api/runs/${runId}`,
+      headers: auth,
+    });
     expect(record.statusCode).toBe(200);
     expect(record.json()).toMatchObject({
       run_id: runId,
@@ -162,7 +137,7 @@ describe('runs', () => {
     });
     expect(record.json().created_at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     expect(record.json().finished_at).toMatch(/Z$/);
-    const cancel = await server.inject({
+    const cancel = await service.server.inject({
       method: 'POST',
       url: `/api/runs/${runId}/cancel`,
       headers: auth,
@@ -180,15 +155,20 @@ describe('runs', () => {
       workflow_id: 'wf-p1',
       namespace: 'other',
       STEPS_CONFIG: [
-        echoStep(services.baseUrl, 'z', {}, { service_url: `${services.baseUrl}/missing` }),
+        echoStep(service.baseUrl, 'z', {}, { service_url: `${service.baseUrl}/missing` }),
       ],
     };
     const failedId = (
-      await server.inject({ method: 'POST', url: '/api/execute', headers: auth, payload: failing })
+      await service.server.inject({
+        method: 'POST',
+        url: '/api/execute',
+        headers: auth,
+        payload: failing,
+      })
     ).json().run_id as string;
 
     const page1 = (
-      await server.inject({
+      await service.server.inject({
         method: 'GET',
         url: '/api/runs?namespace=tests&limit=2',
         headers: auth,
@@ -197,7 +177,7 @@ describe('runs', () => {
     expect(page1.runs.map((run: { run_id: string }) => run.run_id)).toEqual([ids[2], ids[1]]);
     expect(page1.next_before).toBe(ids[1]);
     const page2 = (
-      await server.inject({
+      await service.server.inject({
         method: 'GET',
         url: `/api/runs?namespace=tests&limit=2&before=${page1.next_before}`,
         headers: auth,
@@ -206,7 +186,11 @@ describe('runs', () => {
     expect(page2.runs[0].run_id).toBe(ids[0]);
 
     const byWorkflow = (
-      await server.inject({ method: 'GET', url: '/api/runs?workflow_id=wf-p1', headers: auth })
+      await service.server.inject({
+        method: 'GET',
+        url: '/api/runs?workflow_id=wf-p1',
+        headers: auth,
+      })
     ).json();
     expect(byWorkflow.runs.map((run: { run_id: string }) => run.run_id)).toEqual([
       failedId,
@@ -214,7 +198,7 @@ describe('runs', () => {
     ]);
     expect(byWorkflow.next_before).toBeUndefined();
     const failed = (
-      await server.inject({
+      await service.server.inject({
         method: 'GET',
         url: '/api/runs?status=failed&namespace=other',
         headers: auth,
@@ -224,7 +208,7 @@ describe('runs', () => {
   });
 
   it('defaults to 50 runs and refuses a limit over 500 or an unknown status', async () => {
-    const tooMany = await server.inject({
+    const tooMany = await service.server.inject({
       method: 'GET',
       url: '/api/runs?limit=501',
       headers: auth,
@@ -232,13 +216,17 @@ describe('runs', () => {
     expect(tooMany.statusCode).toBe(400);
     expectErrorShape(tooMany.json(), 'INVALID_REQUEST');
     expect(tooMany.json().error).toContain('limit');
-    const badStatus = await server.inject({
+    const badStatus = await service.server.inject({
       method: 'GET',
       url: '/api/runs?status=done',
       headers: auth,
     });
     expect(badStatus.statusCode).toBe(400);
-    const defaults = await server.inject({ method: 'GET', url: '/api/runs', headers: auth });
+    const defaults = await service.server.inject({
+      method: 'GET',
+      url: '/api/runs',
+      headers: auth,
+    });
     expect(defaults.statusCode).toBe(200);
     expect(defaults.json().runs.length).toBeLessThanOrEqual(50);
   });
@@ -246,7 +234,7 @@ describe('runs', () => {
 
 describe('unknown routes', () => {
   it('answer 404 in the error shape', async () => {
-    const response = await server.inject({ method: 'GET', url: '/nowhere?x=1' });
+    const response = await service.server.inject({ method: 'GET', url: '/nowhere?x=1' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
       success: false,
@@ -258,7 +246,7 @@ describe('unknown routes', () => {
 
 describe('documents', () => {
   it('describes every route in /openapi.json, with the payload schema as the execute body', async () => {
-    const document = (await server.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const document = (await service.server.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe(ENGINE_VERSION);
     expect(Object.keys(document.paths).sort()).toEqual(
@@ -283,7 +271,7 @@ describe('documents', () => {
   });
 
   it('serves the payload JSON Schema', async () => {
-    const response = await server.inject({ method: 'GET', url: '/schema/payload.json' });
+    const response = await service.server.inject({ method: 'GET', url: '/schema/payload.json' });
     expect(response.headers['content-type']).toMatch(/^application\/schema\+json/);
     const schema = response.json();
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
@@ -292,7 +280,7 @@ describe('documents', () => {
 
   it('are matched by docs/api.md: every route has a section, every error code a row', async () => {
     const guide = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
-    const document = (await server.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const document = (await service.server.inject({ method: 'GET', url: '/openapi.json' })).json();
     for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
       for (const method of Object.keys(operations)) {
         expect(guide, `${method} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
