@@ -45,7 +45,7 @@ export function payloadFromBlocksDocument(
   }
   const fields = wrapper as Record<string, unknown>;
   const text = (key: string): string | undefined =>
-    typeof fields[key] === 'string' ? (fields[key]) : undefined;
+    typeof fields[key] === 'string' ? fields[key] : undefined;
   const workflowName = flags.workflow ?? text('workflow_name');
   try {
     const { payload, warnings } = transformBlocks(

@@ -167,7 +167,11 @@ export class UnavailableError extends WorkflowEngineError {
   /** Seconds after which a retry may succeed. */
   readonly retryAfterSeconds: number;
 
-  constructor(message: string, retryAfterSeconds: number, options: WorkflowEngineErrorOptions = {}) {
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    options: WorkflowEngineErrorOptions = {},
+  ) {
     super('UNAVAILABLE', message, options);
     this.name = 'UnavailableError';
     this.retryAfterSeconds = retryAfterSeconds;

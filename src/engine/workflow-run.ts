@@ -4,7 +4,7 @@
  * recorder publishes and stores (SPEC 3, 4, 5, 6).
  */
 import type { ResolvedStep, ResolvedWorkflow } from '../core/dag/types.js';
-import type { StorageError} from '../core/errors.js';
+import type { StorageError } from '../core/errors.js';
 import { WorkflowEngineError } from '../core/errors.js';
 import { Redactor, SENSITIVE_HEADER_NAME, sensitiveHeaderParts } from '../core/redact/index.js';
 import {
