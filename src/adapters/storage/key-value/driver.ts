@@ -40,11 +40,6 @@ export interface KeyValueDriver {
   /** `redis` or `upstash`: the store's name in messages. */
   readonly kind: 'redis' | 'upstash';
   /**
-   * True when commands sent one after another are applied in that order (one TCP connection),
-   * so writes of one run can be sent without waiting for the previous one to finish.
-   */
-  readonly ordered: boolean;
-  /**
    * Applies every command `fill` queues as one MULTI/EXEC transaction in one round trip;
    * `fill` runs synchronously, before the call returns. Rejects if any command fails.
    */

@@ -55,6 +55,8 @@ export class KeyValueRunStore implements RunStore {
   private readonly layout: KeyLayout;
   private readonly ttlSeconds: number;
   private readonly remembered = new Map<string, RunKeys>();
+  /** When each run's expiries were last refreshed (epoch ms), bounded like `remembered`. */
+  private readonly refreshedAt = new Map<string, number>();
   private readonly writes: RunWriteQueue;
   private readonly pruneIntervalMs: number;
   private lastPruneAt = 0;
@@ -81,6 +83,7 @@ export class KeyValueRunStore implements RunStore {
       const keys = this.layout.run(record.run_id, record.namespace, record.workflow_id);
       this.remember(keys);
       const now = Date.now();
+      this.markRefreshed(record.run_id, now);
       const written = this.writes.write(record.run_id, keys, (batch, runKeys) =>
         planCreateRun(batch, this.context(now), runKeys, run),
       );
@@ -91,17 +94,21 @@ export class KeyValueRunStore implements RunStore {
 
   recordTransition(runId: string, transition: StepTransition): Promise<void> {
     return this.guard('write', runId, () =>
-      this.writes.write(runId, this.remembered.get(runId), (batch, keys) =>
-        planTransition(batch, this.context(Date.now()), keys, transition),
-      ),
+      this.writes.write(runId, this.remembered.get(runId), (batch, keys, isLast) => {
+        const now = Date.now();
+        const refresh = isLast && this.isRefreshDue(runId, now);
+        if (refresh) this.markRefreshed(runId, now);
+        planTransition(batch, this.context(now), keys, transition, refresh);
+      }),
     );
   }
 
   finishRun(runId: string, record: RunRecord, events: WorkflowEvent[]): Promise<void> {
     return this.guard('write', runId, () =>
-      this.writes.write(runId, this.remembered.get(runId), (batch, keys) =>
-        planFinishRun(batch, this.context(Date.now()), keys, record, events),
-      ),
+      this.writes.write(runId, this.remembered.get(runId), (batch, keys) => {
+        this.refreshedAt.delete(runId);
+        planFinishRun(batch, this.context(Date.now()), keys, record, events);
+      }),
     );
   }
 
@@ -171,6 +178,7 @@ export class KeyValueRunStore implements RunStore {
     if (this.closed) return;
     this.closed = true;
     this.remembered.clear();
+    this.refreshedAt.clear();
     await this.driver.close();
   }
 
@@ -193,6 +201,24 @@ export class KeyValueRunStore implements RunStore {
       if (error instanceof StorageError) throw error;
       throw storeFailure(this.kind, operation, runId, this.driver.describe(error), error);
     });
+  }
+
+  /**
+   * Refreshing every TTL and index costs about 17 commands; a running run needs it only often
+   * enough that its keys cannot expire between two refreshes: every tenth of the TTL.
+   */
+  private isRefreshDue(runId: string, now: number): boolean {
+    const last = this.refreshedAt.get(runId);
+    return last === undefined || now - last >= (this.ttlSeconds * 1000) / 10;
+  }
+
+  private markRefreshed(runId: string, now: number): void {
+    this.refreshedAt.delete(runId);
+    this.refreshedAt.set(runId, now);
+    if (this.refreshedAt.size > MAX_REMEMBERED_RUNS) {
+      const oldest = this.refreshedAt.keys().next();
+      if (oldest.done !== true) this.refreshedAt.delete(oldest.value);
+    }
   }
 
   private context(now: number): WriteContext {

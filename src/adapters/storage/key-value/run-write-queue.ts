@@ -1,8 +1,11 @@
 import type { KeyValueDriver, WriteBatch } from './driver.js';
 import type { RunKeys } from './key-layout.js';
 
-/** Queues one operation's commands into a transaction, given the run's keys. */
-export type WritePlan = (batch: WriteBatch, keys: RunKeys) => void;
+/**
+ * Queues one operation's commands into a transaction, given the run's keys. `isLast` is true for
+ * the last operation of the transaction: refreshing every TTL and index once, there, is enough.
+ */
+export type WritePlan = (batch: WriteBatch, keys: RunKeys, isLast: boolean) => void;
 
 /** Most operations of one run sent together in one transaction. */
 const MAX_PLANS_PER_TRANSACTION = 64;
@@ -20,10 +23,9 @@ interface RunQueue {
 
 /**
  * Applies the writes of each run in call order; the engine issues a run's transitions without
- * waiting for each other and relies on that order. Over one TCP connection (ioredis) order holds
- * by itself, so a write whose keys are known goes out at once. Over REST, requests may overtake
- * each other, so a run's writes wait for the one in flight and those queued meanwhile are sent
- * together as one transaction: a burst of transitions costs one round trip, not one each.
+ * waiting for each other and relies on that order. A run's writes wait for the one in flight and
+ * those queued meanwhile are sent together as one transaction: a burst of transitions costs one
+ * round trip, not one each (over REST this is also what keeps them in order).
  */
 export class RunWriteQueue {
   private readonly queues = new Map<string, RunQueue>();
@@ -37,9 +39,6 @@ export class RunWriteQueue {
   /** Sends (or queues) one operation of `runId`; `keys` when already known. */
   write(runId: string, keys: RunKeys | undefined, plan: WritePlan): Promise<void> {
     let queue = this.queues.get(runId);
-    if (queue === undefined && keys !== undefined && this.driver.ordered) {
-      return this.driver.write((batch) => plan(batch, keys));
-    }
     if (queue === undefined) {
       queue = { pending: [], busy: false };
       this.queues.set(runId, queue);
@@ -61,7 +60,7 @@ export class RunWriteQueue {
         keys ??= await this.resolveKeys(runId);
         const runKeys = keys;
         await this.driver.write((batch) => {
-          for (const write of writes) write.plan(batch, runKeys);
+          writes.forEach((write, index) => write.plan(batch, runKeys, index === writes.length - 1));
         });
         for (const write of writes) write.resolve();
       } catch (error) {

@@ -40,12 +40,16 @@ export function planCreateRun(
   touchRun(batch, ctx, keys, run.record.status);
 }
 
-/** recordTransition: the step's entry, its outputs and the events, then every TTL. */
+/**
+ * recordTransition: the step's entry, its outputs and the events, then every TTL unless a later
+ * operation of the same transaction refreshes them.
+ */
 export function planTransition(
   batch: WriteBatch,
   ctx: WriteContext,
   keys: RunKeys,
   transition: StepTransition,
+  refreshExpiry: boolean,
 ): void {
   batch.hset(keys.steps, { [transition.stepIndex]: JSON.stringify(transition.step) });
   const outputs = transition.outputs;
@@ -59,7 +63,7 @@ export function planTransition(
     if (count > 0) batch.hset(keys.outputs, fields);
   }
   addEvents(batch, keys, transition.events);
-  touchRun(batch, ctx, keys, 'running');
+  if (refreshExpiry) touchRun(batch, ctx, keys, 'running');
 }
 
 /** finishRun: the final record and steps, the last events, and the run's status index. */

@@ -8,13 +8,9 @@ import type {
   WriteBatch,
 } from '../key-value/index.js';
 
-/**
- * Runs the store's commands over one ioredis connection. Commands sent one after another on a
- * connection are applied in that order, so the driver is `ordered`.
- */
+/** Runs the store's commands over one ioredis connection. */
 export class IoredisDriver implements KeyValueDriver {
   readonly kind = 'redis';
-  readonly ordered = true;
   /** Why the connection is down, while it is: the words a failed command reports. */
   private lastConnectionError: Error | null = null;
   private readonly onError = (error: Error): void => {

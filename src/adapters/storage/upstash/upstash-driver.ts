@@ -10,12 +10,10 @@ import type {
 
 /**
  * Runs the store's commands over Upstash's REST protocol: writes as one `/multi-exec` request,
- * atomic reads likewise, other reads as one `/pipeline` request. Concurrent HTTP requests may be
- * applied in any order, so the driver is not `ordered`.
+ * atomic reads likewise, other reads as one `/pipeline` request.
  */
 export class UpstashDriver implements KeyValueDriver {
   readonly kind = 'upstash';
-  readonly ordered = false;
 
   constructor(
     private readonly client: Redis,
