@@ -9,6 +9,8 @@ export class RunVariables {
   private readonly outputs = new Map<string, unknown>();
   private readonly runBase: { id: string; workflow_id: string; namespace: string };
   private readonly baseScope: TemplateScope;
+  /** Scopes by attempt number: every step's first attempt shares one. */
+  private readonly scopes: TemplateScope[] = [];
 
   constructor(
     private readonly workflow: ResolvedWorkflow,
@@ -46,9 +48,13 @@ export class RunVariables {
 
   /** The template scope of one attempt: `run.attempt` differs per attempt. */
   scopeFor(attempt: number): TemplateScope {
-    const run = { ...this.runBase, attempt };
+    const cached = this.scopes[attempt];
+    if (cached !== undefined) return cached;
+    const run = Object.freeze({ ...this.runBase, attempt });
     const base = this.baseScope;
-    return { lookup: (name) => (name === 'run' ? run : base.lookup(name)) };
+    const scope: TemplateScope = { lookup: (name) => (name === 'run' ? run : base.lookup(name)) };
+    this.scopes[attempt] = scope;
+    return scope;
   }
 
   /** Whether `usid` is listed in selection `name` (a list of usids or one); undefined if absent. */

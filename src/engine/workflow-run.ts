@@ -45,7 +45,11 @@ class WorkflowRun {
   private readonly scheduler: RunScheduler;
   private readonly history: StepHistoryEntry[];
   private readonly variables: RunVariables;
-  private readonly controllers: (AbortController | undefined)[];
+  /**
+   * Aborts every step in flight. Steps are only ever stopped all at once (a halt), so one
+   * controller serves the run: creating one per step was its largest per-step cost.
+   */
+  private readonly stopSteps = new AbortController();
   private readonly startedAtMs: number[];
   private readonly redactor: Redactor;
   private readonly events: RunEvents;
@@ -63,7 +67,6 @@ class WorkflowRun {
   ) {
     this.steps = workflow.steps;
     this.history = initialHistory(workflow);
-    this.controllers = new Array<AbortController | undefined>(this.steps.length);
     this.startedAtMs = new Array<number>(this.steps.length).fill(0);
     this.redactor = new Redactor(Object.values(deps.secrets));
     this.registerLiteralSensitiveHeaders();
@@ -189,15 +192,13 @@ class WorkflowRun {
   }
 
   private startStep(step: ResolvedStep): void {
-    const controller = new AbortController();
-    this.controllers[step.index] = controller;
     const now = this.deps.clock.now();
     this.startedAtMs[step.index] = now;
     const entry = this.entry(step);
     entry.status = 'running';
     entry.started_at = iso(now);
     this.inFlight += 1;
-    void this.runStep(step, controller.signal);
+    void this.runStep(step, this.stopSteps.signal);
   }
 
   private async runStep(step: ResolvedStep, signal: AbortSignal): Promise<void> {
@@ -223,7 +224,6 @@ class WorkflowRun {
       outcome = { status: 'failed', error: message, attempts: 1, httpStatus: null };
     }
     this.inFlight -= 1;
-    this.controllers[step.index] = undefined;
     if (outcome.status !== 'stopped' && this.scheduler.statusOf(step.index) === 'running') {
       this.endStarted(step, outcome);
     }
@@ -296,7 +296,9 @@ class WorkflowRun {
   }
 
   private cancelRunning(step: ResolvedStep, reason: string): void {
-    this.controllers[step.index]?.abort(new WorkflowEngineError('STEP_ABORTED', reason));
+    if (!this.stopSteps.signal.aborted) {
+      this.stopSteps.abort(new WorkflowEngineError('STEP_ABORTED', reason));
+    }
     const now = this.deps.clock.now();
     const entry = this.entry(step);
     entry.status = 'cancelled';
