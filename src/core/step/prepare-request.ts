@@ -33,6 +33,14 @@ export interface PreparedRequest {
 }
 
 const MAPPING_POINTER = '/input_prep_config/mapping';
+
+/**
+ * Rendered service URLs already checked, each with its fragment-free form. Most steps call a
+ * fixed URL, so the parse is done once rather than on every attempt; the cache starts over when
+ * full (URLs rendered with per-run values would otherwise grow it without end).
+ */
+const checkedUrls = new Map<string, string>();
+const MAX_CHECKED_URLS = 256;
 /** How much of a rejected value an error message quotes. */
 const QUOTE_CHARS = 200;
 
@@ -119,8 +127,15 @@ function collectSensitive(value: string, into: string[]): void {
 /** The URL without its fragment, or a TemplateError naming what was rendered. */
 function renderServiceUrl(rendered: unknown): string {
   if (typeof rendered === 'string') {
+    const known = checkedUrls.get(rendered);
+    if (known !== undefined) return known;
     const url = parseHttpUrl(rendered);
-    if (url !== undefined) return url.hash === '' ? url.href : url.href.slice(0, -url.hash.length);
+    if (url !== undefined) {
+      const href = url.hash === '' ? url.href : url.href.slice(0, -url.hash.length);
+      if (checkedUrls.size >= MAX_CHECKED_URLS) checkedUrls.clear();
+      checkedUrls.set(rendered, href);
+      return href;
+    }
   }
   const shown = show(rendered);
   throw new TemplateError(

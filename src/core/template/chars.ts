@@ -1,7 +1,12 @@
 /** Character classes and quoted-text reading shared by the path and expression parsers. */
 
 /** Characters that end a bare name: `. [ ] { } ? " '`. */
-const NAME_STOPS = new Set([0x2e, 0x5b, 0x5d, 0x7b, 0x7d, 0x3f, 0x22, 0x27]);
+const NAME_STOPS = [0x2e, 0x5b, 0x5d, 0x7b, 0x7d, 0x3f, 0x22, 0x27];
+
+/** 1 for each ASCII character allowed in a bare name; names are scanned char by char. */
+const ASCII_NAME_CHARS = new Uint8Array(128).map((_, code) =>
+  code < 0x21 || code === 0x7f || NAME_STOPS.includes(code) ? 0 : 1,
+);
 
 /** Whitespace as `String.prototype.trim` sees it. */
 export function isSpace(code: number): boolean {
@@ -22,9 +27,9 @@ export function isSpace(code: number): boolean {
 
 /** True for a character that may appear in a bare path name. */
 export function isNameChar(code: number): boolean {
-  // Control characters are refused so a name never hides invisible bytes.
-  if (code < 0x20 || code === 0x7f) return false;
-  return !NAME_STOPS.has(code) && !isSpace(code);
+  // Control characters (and space) are refused so a name never hides invisible bytes.
+  if (code < 0x80) return ASCII_NAME_CHARS[code] === 1;
+  return !isSpace(code);
 }
 
 /** Result of reading a quoted string. */

@@ -112,16 +112,19 @@ class ExpressionParser {
       this.i = quoted.end;
       return { kind: 'literal', value: quoted.value };
     }
-    NUMBER.lastIndex = start;
-    if (NUMBER.test(text) && !continuesPath(text.charCodeAt(NUMBER.lastIndex))) {
-      this.i = NUMBER.lastIndex;
-      return { kind: 'literal', value: Number(text.slice(start, this.i)) };
+    // The number pattern runs only where a number can start; most terms are paths.
+    if (code === 0x2d /* - */ || (code >= 0x30 && code <= 0x39)) {
+      NUMBER.lastIndex = start;
+      if (NUMBER.test(text) && !continuesPath(text.charCodeAt(NUMBER.lastIndex))) {
+        this.i = NUMBER.lastIndex;
+        return { kind: 'literal', value: Number(text.slice(start, this.i)) };
+      }
     }
     const scan = scanPath(text, start);
     if (!scan.ok) this.fail(scan.position, scan.reason);
     this.i = scan.end;
     const pathText = text.slice(start, scan.end);
-    if (Object.hasOwn(KEYWORDS, pathText)) {
+    if ((pathText.length === 4 || pathText.length === 5) && Object.hasOwn(KEYWORDS, pathText)) {
       return { kind: 'literal', value: KEYWORDS[pathText] ?? null };
     }
     const base = scan.segments[0];

@@ -6,9 +6,9 @@ import { MISSING } from './path.js';
 import { buildResolver, describeMiss, type Resolver } from './resolve.js';
 import type { TemplateScope } from './types.js';
 
-/** A compiled value: `render` returns the value itself when `isStatic`. */
+/** A compiled value with at least one placeholder. */
 export interface TemplateNode {
-  readonly isStatic: boolean;
+  readonly isStatic: false;
   render(scope: TemplateScope, onMissing: OnMissingMode): unknown;
 }
 
@@ -25,16 +25,16 @@ interface Hole {
 }
 
 /**
- * Compiles `text` found at `pointer`. Adds the base variables it references to `variables`.
+ * Compiles `text` found at `pointer`; `text` holds `{{`. Adds the base variables it references
+ * to `variables` (each once, in order of first appearance).
  * @throws TemplateError `TEMPLATE_SYNTAX` for malformed placeholders or a string over the limit.
  */
 export function compileString(
   text: string,
   pointer: string,
   options: StringOptions,
-  variables: Set<string>,
+  variables: string[],
 ): TemplateNode {
-  if (!text.includes('{{')) return staticNode(text);
   if (text.length > options.maxLength) {
     throw new TemplateError(
       'TEMPLATE_SYNTAX',
@@ -44,25 +44,23 @@ export function compileString(
     );
   }
   const { literals, placeholders } = parseTemplateString(text, pointer);
+  const holes: Hole[] = [];
   for (const placeholder of placeholders) {
-    for (const term of placeholder.terms) if (term.kind === 'path') variables.add(term.base);
+    for (const term of placeholder.terms) {
+      if (term.kind === 'path' && !variables.includes(term.base)) variables.push(term.base);
+    }
+    holes.push({
+      placeholder,
+      resolve: buildResolver(placeholder.terms),
+      // A placeholder that opens the string supplies the base URL, so it stays as it is.
+      encode: options.urlEncode && placeholder.start !== 0,
+    });
   }
-  const holes: Hole[] = placeholders.map((placeholder) => ({
-    placeholder,
-    resolve: buildResolver(placeholder.terms),
-    // A placeholder that opens the string supplies the base URL, so it stays as it is.
-    encode: options.urlEncode && placeholder.start !== 0,
-  }));
   const only = holes[0];
   if (only !== undefined && holes.length === 1 && literals[0] === '' && literals[1] === '') {
     return wholeNode(text, only, pointer);
   }
   return mixedNode(literals, holes, pointer);
-}
-
-/** A node whose `render` returns `value` itself. */
-export function staticNode(value: unknown): TemplateNode {
-  return { isStatic: true, render: () => value };
 }
 
 function wholeNode(text: string, hole: Hole, pointer: string): TemplateNode {

@@ -1,21 +1,45 @@
 /**
- * The undici dispatch handler of one attempt: gathers status, headers and body, enforces the body
- * cap while the body streams in, and settles one promise exactly once (response or error).
+ * The undici dispatch handler of one attempt: sends the request, follows redirects, gathers
+ * status, headers and body, enforces the body cap while the body streams in, and settles one
+ * promise exactly once (response or error). Its time limit and its abort signal are watched by
+ * the executor's shared {@link Deadlines} and {@link SignalWatch}.
  */
 import type { Dispatcher } from 'undici';
 import { StepExecutionError } from '../../../core/errors.js';
-import { describeTooLarge, describeTooManyRedirects } from '../../../core/step/index.js';
+import {
+  describeTimeout,
+  describeTooLarge,
+  describeTooManyRedirects,
+} from '../../../core/step/index.js';
 import type { HttpResponse } from '../../../ports/step-executor.js';
+import type { DeadlineEntry, Deadlines, Expirable, SignalWatch } from './deadlines.js';
+import { nextHop, REDIRECT_STATUSES, type Hop } from './redirect-hop.js';
 import { transportError } from './transport-error.js';
 
 type Controller = Dispatcher.DispatchController;
 type IncomingHeaders = Record<string, string | string[] | undefined>;
 
-/** Statuses undici's redirect interceptor follows when a Location header is present. */
-const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 307, 308]);
+/** What an attempt shares with the others of its executor. */
+export interface AttemptServices {
+  readonly dispatcher: Dispatcher;
+  readonly deadlines: Deadlines;
+  readonly signals: SignalWatch;
+}
 
-/** Collects one response; {@link fail} ends the attempt early (time-out, abort, cap). */
-export class ResponseCollector implements Dispatcher.DispatchHandler {
+/** The limits of one attempt. */
+export interface AttemptLimits {
+  /** The request's `URL.host`, for messages. */
+  readonly host: string;
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  /** Largest body accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Redirects followed; 0 returns 3xx responses as they are. */
+  readonly maxRedirections: number;
+}
+
+/** Collects one attempt's response; {@link fail} ends the attempt early (time-out, abort, cap). */
+export class ResponseCollector implements Dispatcher.DispatchHandler, Expirable {
   /** Settles once: the response, or a `StepExecutionError`. */
   readonly promise: Promise<HttpResponse>;
   private resolve: (response: HttpResponse) => void = ignore;
@@ -24,38 +48,61 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
   /** Set when the attempt was ended here; a request that starts later is aborted at once. */
   private failure: StepExecutionError | null = null;
   private controller: Controller | null = null;
+  private deadline: DeadlineEntry | null = null;
+  private hop: Hop;
+  /** The request that follows the redirect being received, if any. */
+  private redirect: Hop | null = null;
+  private redirects = 0;
   private status = 0;
   private headers: Record<string, string> = {};
   private readonly chunks: Buffer[] = [];
   private size = 0;
 
-  /**
-   * @param host The request's `URL.host`, for messages.
-   * @param maxBytes Largest body accepted, in bytes.
-   * @param maxRedirections Redirects the dispatcher follows; 0 when it follows none.
-   */
   constructor(
-    private readonly host: string,
-    private readonly maxBytes: number,
-    private readonly maxRedirections: number,
+    private readonly services: AttemptServices,
+    private readonly limits: AttemptLimits,
+    first: Hop,
   ) {
+    this.hop = first;
     this.promise = new Promise<HttpResponse>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
   }
 
+  /** Sends the request and starts watching the time limit and the signal. */
+  start(): Promise<HttpResponse> {
+    const { deadlines, signals } = this.services;
+    this.deadline = deadlines.add(this.limits.timeoutMs, this);
+    signals.watch(this.limits.signal, this);
+    this.send();
+    return this.promise;
+  }
+
   /** Ends the attempt with `error` and aborts the request if it is under way; later calls do nothing. */
   fail(error: StepExecutionError): void {
     if (this.settled) return;
-    this.settled = true;
+    this.settle();
     this.failure = error;
     this.chunks.length = 0;
     this.controller?.abort(error);
     this.reject(error);
   }
 
-  /** Called once per hop (redirects included), when the request is assigned a connection. */
+  /** The attempt's time limit passed or its signal fired. */
+  expire(reason: 'timeout' | 'aborted'): void {
+    const { signal, timeoutMs } = this.limits;
+    this.fail(
+      reason === 'aborted'
+        ? new StepExecutionError('aborted', 'request aborted', {
+            retryable: false,
+            cause: signal.reason,
+          })
+        : new StepExecutionError('timeout', describeTimeout(timeoutMs), { retryable: true }),
+    );
+  }
+
+  /** Called once per hop, when the request is assigned a connection. */
   onRequestStart(controller: Controller): void {
     this.controller = controller;
     if (this.failure !== null) controller.abort(this.failure);
@@ -63,22 +110,31 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Controller, statusCode: number, headers: IncomingHeaders): void {
     if (this.settled) return;
-    // The interceptor hands over a redirect it would otherwise follow only once its cap is used up.
+    const location = headers['location'];
     if (
-      this.maxRedirections > 0 &&
+      this.limits.maxRedirections > 0 &&
       REDIRECT_STATUSES.has(statusCode) &&
-      headers['location'] !== undefined
+      typeof location === 'string'
     ) {
-      this.fail(
-        new StepExecutionError('http', describeTooManyRedirects(this.maxRedirections, this.host), {
-          retryable: false,
-          httpStatus: statusCode,
-        }),
-      );
-      return;
+      if (this.redirects >= this.limits.maxRedirections) {
+        this.fail(
+          new StepExecutionError(
+            'http',
+            describeTooManyRedirects(this.limits.maxRedirections, this.limits.host),
+            {
+              retryable: false,
+              httpStatus: statusCode,
+            },
+          ),
+        );
+        return;
+      }
+      this.redirect = nextHop(this.hop, statusCode, location);
+      // A Location that is not an http(s) URL cannot be followed: the 3xx is the answer.
+      if (this.redirect !== null) return;
     }
     const declared = headers['content-length'];
-    if (typeof declared === 'string' && Number(declared) > this.maxBytes) {
+    if (typeof declared === 'string' && Number(declared) > this.limits.maxBytes) {
       this.fail(this.tooLarge());
       return;
     }
@@ -87,15 +143,24 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(_controller: Controller, chunk: Buffer): void {
-    if (this.settled) return;
+    // The body of a redirect is not read: only its Location matters.
+    if (this.settled || this.redirect !== null) return;
     this.size += chunk.length;
-    if (this.size > this.maxBytes) this.fail(this.tooLarge());
+    if (this.size > this.limits.maxBytes) this.fail(this.tooLarge());
     else this.chunks.push(chunk);
   }
 
   onResponseEnd(): void {
     if (this.settled) return;
-    this.settled = true;
+    const { redirect } = this;
+    if (redirect !== null) {
+      this.redirect = null;
+      this.redirects += 1;
+      this.hop = redirect;
+      this.send();
+      return;
+    }
+    this.settle();
     const { chunks } = this;
     const body =
       chunks.length > 1
@@ -106,23 +171,50 @@ export class ResponseCollector implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Controller | undefined, error: Error): void {
     if (this.settled) return;
+    this.settle();
+    this.reject(transportError(error, this.limits.host));
+  }
+
+  private send(): void {
+    const { origin, path, method, headers, body } = this.hop;
+    try {
+      this.services.dispatcher.dispatch({ origin, path, method, headers, body }, this);
+    } catch (error) {
+      this.fail(transportError(error, this.limits.host));
+    }
+  }
+
+  /** Marks the attempt settled and stops watching its time limit and signal. */
+  private settle(): void {
     this.settled = true;
-    this.reject(transportError(error, this.host));
+    if (this.deadline !== null) this.services.deadlines.remove(this.deadline);
+    this.services.signals.unwatch(this.limits.signal, this);
   }
 
   private tooLarge(): StepExecutionError {
-    return new StepExecutionError('too_large', describeTooLarge(this.maxBytes, this.host), {
+    const { maxBytes, host } = this.limits;
+    return new StepExecutionError('too_large', describeTooLarge(maxBytes, host), {
       retryable: false,
-      details: { maxResponseBytes: this.maxBytes },
+      details: { maxResponseBytes: maxBytes },
     });
   }
 }
 
 function ignore(): void {}
 
-/** Lower-case names (undici's already are), repeated headers joined with `, `. */
+/**
+ * Lower-case names (undici's already are), repeated headers joined with `, `. The object undici
+ * hands over is this attempt's own, so it is kept as it is when every value is a single string.
+ */
 function flattenHeaders(headers: IncomingHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
+  let flat: Record<string, string> | null = null;
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') {
+      flat = {};
+      break;
+    }
+  }
+  if (flat === null) return headers as Record<string, string>;
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     if (typeof value === 'string') flat[name] = value;

@@ -177,6 +177,31 @@ describe('UndiciStepExecutor: redirects', () => {
     expect(server.paths).toEqual(['/start', '/final']);
   });
 
+  it('follows a 303 after a POST with a GET that carries no body', async () => {
+    const seen: string[] = [];
+    const server = await startServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        seen.push(
+          `${request.method ?? ''} ${request.url ?? ''} ${request.headers['content-type'] ?? '-'} ${body}`,
+        );
+        if (request.url === '/submit')
+          response.writeHead(303, { Location: '/result' }).end('see other');
+        else response.end('done');
+      });
+    });
+    const request: HttpRequest = {
+      method: 'POST',
+      url: `${server.origin}/submit`,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    };
+    const response = await executor.execute(request, limits());
+    expect(response).toMatchObject({ status: 200, body: 'done' });
+    expect(seen).toEqual(['POST /submit application/json {"a":1}', 'GET /result - ']);
+  });
+
   it('stops an endless redirect chain after 5 redirects with a non-retryable error', async () => {
     const server = await startServer((request, response) => {
       const hop = Number((request.url ?? '').split('/').pop());

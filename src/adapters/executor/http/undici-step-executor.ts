@@ -1,19 +1,18 @@
 /**
- * The outbound HTTP step executor: one pooled keep-alive undici Agent shared by every step, with
- * redirects followed by undici's redirect interceptor. One attempt costs one timer, one abort
- * listener and one small handler object.
+ * The outbound HTTP step executor: one pooled keep-alive undici Agent shared by every step. One
+ * attempt costs one small handler object and one promise: time limits share one timer, abort
+ * signals one listener each, redirects are followed by the handler, and parsed URLs are reused.
  */
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import { ConfigError, StepExecutionError } from '../../../core/errors.js';
-import { describeTimeout } from '../../../core/step/index.js';
 import type {
   AttemptOptions,
   HttpRequest,
   HttpResponse,
   StepExecutor,
 } from '../../../ports/step-executor.js';
-import { ResponseCollector } from './response-collector.js';
-import { transportError } from './transport-error.js';
+import { Deadlines, SignalWatch } from './deadlines.js';
+import { ResponseCollector, type AttemptServices } from './response-collector.js';
 
 /** Most open connections to one origin; further requests wait for a free one. */
 export const DEFAULT_CONNECTIONS_PER_ORIGIN = 128;
@@ -22,8 +21,16 @@ export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 4_000;
 /** Redirects followed per attempt (SPEC 3.5). */
 export const DEFAULT_MAX_REDIRECTIONS = 5;
 
-/** Longest delay `setTimeout` honours; longer ones would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
+/** Parsed URLs kept for reuse; steps of a workflow mostly call a handful of URLs. */
+const MAX_CACHED_TARGETS = 256;
+
+/** Where a request goes, as undici's dispatch wants it. */
+interface Target {
+  readonly origin: string;
+  /** Path and query; the fragment is never sent. */
+  readonly path: string;
+  readonly host: string;
+}
 
 /** What callers pass to {@link UndiciStepExecutor}. */
 export interface UndiciStepExecutorOptions {
@@ -43,7 +50,8 @@ export type ResolvedUndiciStepExecutorOptions = Readonly<Required<UndiciStepExec
  * `StepExecutionError`: `connection` (refused, reset, DNS; retryable), `timeout` (the attempt's
  * `timeoutMs`; retryable), `aborted` (the caller's signal; not retryable), `too_large` (body over
  * `maxResponseBytes`, announced or streamed; not retryable), and `http` for a redirect chain
- * longer than `maxRedirections` (not retryable).
+ * longer than `maxRedirections` (not retryable). A redirect is followed as browsers do: 303 (and
+ * 301/302 after a POST) becomes a GET without a body; credentials are not sent to another origin.
  *
  * @example
  * const executor = new UndiciStepExecutor({ connectionsPerOrigin: 64 });
@@ -53,7 +61,8 @@ export type ResolvedUndiciStepExecutorOptions = Readonly<Required<UndiciStepExec
 export class UndiciStepExecutor implements StepExecutor {
   readonly options: ResolvedUndiciStepExecutorOptions;
   private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
+  private readonly services: AttemptServices;
+  private readonly targets = new Map<string, Target>();
 
   /** @throws ConfigError when an option is not a whole number in range. */
   constructor(options: UndiciStepExecutorOptions = {}) {
@@ -77,72 +86,70 @@ export class UndiciStepExecutor implements StepExecutor {
     this.agent = new Agent({
       connections: this.options.connectionsPerOrigin,
       keepAliveTimeout: this.options.keepAliveTimeoutMs,
-      // Each attempt has its own timer covering connect, headers and body; undici's separate
+      // Each attempt's own time limit covers connect, headers and body; undici's separate
       // header and body timers would only add a second, differently worded time-out.
       headersTimeout: 0,
       bodyTimeout: 0,
     });
-    const { maxRedirections } = this.options;
-    this.dispatcher =
-      maxRedirections > 0
-        ? this.agent.compose(interceptors.redirect({ maxRedirections }))
-        : this.agent;
+    this.services = {
+      dispatcher: this.agent,
+      deadlines: new Deadlines(),
+      signals: new SignalWatch(),
+    };
   }
 
   /** Sends one attempt; see the class description for the errors. */
-  async execute(request: HttpRequest, options: AttemptOptions): Promise<HttpResponse> {
+  execute(request: HttpRequest, options: AttemptOptions): Promise<HttpResponse> {
     const { signal } = options;
-    let url: URL;
+    let target: Target;
     try {
-      url = new URL(request.url);
+      target = this.targetOf(request.url);
     } catch (error) {
-      throw new StepExecutionError('connection', `invalid URL ${JSON.stringify(request.url)}`, {
-        retryable: false,
-        cause: error,
-      });
+      return Promise.reject(
+        new StepExecutionError('connection', `invalid URL ${JSON.stringify(request.url)}`, {
+          retryable: false,
+          cause: error,
+        }),
+      );
     }
-    if (signal.aborted) throw abortedError(signal);
+    if (signal.aborted) return Promise.reject(abortedError(signal));
     const collector = new ResponseCollector(
-      url.host,
-      options.maxResponseBytes,
-      this.options.maxRedirections,
+      this.services,
+      {
+        host: target.host,
+        signal,
+        timeoutMs: Math.max(options.timeoutMs, 0),
+        maxBytes: options.maxResponseBytes,
+        maxRedirections: this.options.maxRedirections,
+      },
+      {
+        origin: target.origin,
+        path: target.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+      },
     );
-    const onAbort = (): void => collector.fail(abortedError(signal));
-    const timer = setTimeout(
-      () =>
-        collector.fail(
-          new StepExecutionError('timeout', describeTimeout(options.timeoutMs), {
-            retryable: true,
-          }),
-        ),
-      Math.min(Math.max(options.timeoutMs, 0), MAX_TIMER_MS),
-    );
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      try {
-        this.dispatcher.dispatch(
-          {
-            origin: url.origin,
-            path: url.pathname + url.search,
-            method: request.method,
-            headers: request.headers,
-            body: request.body,
-          },
-          collector,
-        );
-      } catch (error) {
-        collector.fail(transportError(error, url.host));
-      }
-      return await collector.promise;
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    }
+    return collector.start();
   }
 
   /** Closes pooled connections once in-flight attempts finish; later attempts are refused. */
   async close(): Promise<void> {
     if (!this.agent.closed) await this.agent.close();
+    this.services.deadlines.clear();
+  }
+
+  /** @throws TypeError when `url` does not parse. */
+  private targetOf(url: string): Target {
+    let target = this.targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: parsed.pathname + parsed.search, host: parsed.host };
+      // Templated URLs (an id per run) would grow the cache without end: start over when full.
+      if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
   }
 }
 
