@@ -1,4 +1,5 @@
 /** Builds the progress events of one run in the wire shape of SPEC 5, numbered from 1. */
+import { isoTime } from './iso-time.js';
 import type { ResolvedStep, ResolvedWorkflow } from '../core/dag/types.js';
 import {
   FINAL_RESULT_PREVIEW_CHARS,
@@ -138,7 +139,7 @@ export class RunEvents {
       workflow_id: this.workflow.workflowId,
       namespace: this.workflow.namespace,
       sequence: this.sequence,
-      timestamp: new Date(this.now()).toISOString(),
+      timestamp: isoTime(this.now()),
       data,
     } as EventOf<E>;
   }

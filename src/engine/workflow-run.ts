@@ -23,6 +23,7 @@ import {
   type SchedulerCommand,
 } from '../core/scheduler/index.js';
 import type { Logger } from '../ports/logger.js';
+import { isoTime as iso } from './iso-time.js';
 import { RunEvents } from './run-events.js';
 import { errorMessage, RunRecorder } from './run-recorder.js';
 import { RunVariables } from './run-variables.js';
@@ -384,8 +385,4 @@ class WorkflowRun {
       }
     }
   }
-}
-
-function iso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
 }
