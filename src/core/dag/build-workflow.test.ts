@@ -8,22 +8,12 @@ import {
   DEFAULT_STEP_TIMEOUT_MS,
   DEFAULT_TOTAL_PIPELINE_TIMEOUT_MS,
 } from '../payload/defaults.js';
-import { validatePayload, type ResolvedWorkflow } from './index.js';
+import type { ResolvedWorkflow } from './index.js';
+import { resolved, stepConfig } from '../../../test/helpers/dag-payloads.js';
 
+/** These tests name steps `<usid>_name`, to tell names from usids. */
 function step(usid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    step_name: `${usid}_name`,
-    usid,
-    service_url: 'https://api.example.com/run',
-    outputs: [`${usid}_out`],
-    ...extra,
-  };
-}
-
-function resolved(payload: unknown): ResolvedWorkflow {
-  const outcome = validatePayload(payload);
-  if (!outcome.valid) throw new Error(JSON.stringify(outcome.issues));
-  return outcome.workflow;
+  return stepConfig(usid, { step_name: `${usid}_name`, ...extra });
 }
 
 describe('defaults', () => {

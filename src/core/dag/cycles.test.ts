@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ValidationIssue } from '../errors.js';
 import { validatePayload } from './index.js';
+import { issuesOf } from '../../../test/helpers/dag-payloads.js';
 
 function step(name: string, dependencies: string[] = []): Record<string, unknown> {
   return {
@@ -10,12 +10,6 @@ function step(name: string, dependencies: string[] = []): Record<string, unknown
     outputs: [`${name}_out`],
     dependencies,
   };
-}
-
-function issuesOf(payload: unknown): ValidationIssue[] {
-  const outcome = validatePayload(payload);
-  if (outcome.valid) throw new Error('expected the payload to be rejected');
-  return outcome.issues;
 }
 
 describe('dependency cycles', () => {

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ValidationIssue } from '../errors.js';
-import { validatePayload, type ResolvedWorkflow } from './index.js';
+import { issuesOf, resolved, stepConfig } from '../../../test/helpers/dag-payloads.js';
 
+/** These tests name steps `<usid>_name`, to tell names from usids. */
 function step(usid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    step_name: `${usid}_name`,
-    usid,
-    service_url: 'https://api.example.com/run',
-    outputs: [`${usid}_out`],
-    ...extra,
-  };
-}
-
-function resolved(payload: unknown): ResolvedWorkflow {
-  const outcome = validatePayload(payload);
-  if (!outcome.valid) throw new Error(JSON.stringify(outcome.issues));
-  return outcome.workflow;
-}
-
-function issuesOf(payload: unknown): ValidationIssue[] {
-  const outcome = validatePayload(payload);
-  if (outcome.valid) throw new Error('expected the payload to be rejected');
-  return outcome.issues;
+  return stepConfig(usid, { step_name: `${usid}_name`, ...extra });
 }
 
 describe('dependency resolution', () => {

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveWorkflow, toDot, toMermaid } from './index.js';
-
-function step(usid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    step_name: usid,
-    usid,
-    service_url: 'https://api.example.com/run',
-    outputs: [`${usid}_out`],
-    ...extra,
-  };
-}
+import { stepConfig } from '../../../test/helpers/dag-payloads.js';
 
 const workflow = resolveWorkflow({
   workflow_id: 'demo "1"',
   input_data: { selection_manual: ['b'], doc: 'x' },
   STEPS_CONFIG: [
-    step('router', { step_name: 'route "it"', outputs: ['selection_router'] }),
-    step('a', { dependencies: ['selection_router', 'router', 'doc'] }),
-    step('b', { dependencies: ['selection_manual', 'a', 'a_out'] }),
+    stepConfig('router', { step_name: 'route "it"', outputs: ['selection_router'] }),
+    stepConfig('a', { dependencies: ['selection_router', 'router', 'doc'] }),
+    stepConfig('b', { dependencies: ['selection_manual', 'a', 'a_out'] }),
   ],
 });
 
@@ -41,7 +32,7 @@ describe('toMermaid', () => {
 
   it('escapes characters Mermaid would read as syntax', () => {
     const tricky = resolveWorkflow({
-      STEPS_CONFIG: [step('a', { step_name: 'x<y> | #1 `z`\nnext' })],
+      STEPS_CONFIG: [stepConfig('a', { step_name: 'x<y> | #1 `z`\nnext' })],
     });
     expect(toMermaid(tricky)).toContain('s0["x#lt;y#gt; #124; #35;1 #96;z#96; next"]');
   });
@@ -68,7 +59,7 @@ describe('toDot', () => {
   });
 
   it('escapes backslashes and line breaks in labels', () => {
-    const tricky = resolveWorkflow({ STEPS_CONFIG: [step('a', { step_name: 'a\\b\r\nc' })] });
+    const tricky = resolveWorkflow({ STEPS_CONFIG: [stepConfig('a', { step_name: 'a\\b\r\nc' })] });
     expect(toDot(tricky)).toContain('s0 [label="a\\\\b\\nc"];');
   });
 });

@@ -2,22 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ValidationIssue } from '../errors.js';
 import { validatePayload } from './index.js';
-
-function step(usid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    step_name: usid,
-    usid,
-    service_url: 'https://api.example.com/run',
-    outputs: [`${usid}_out`],
-    ...extra,
-  };
-}
-
-function issuesOf(payload: unknown): ValidationIssue[] {
-  const outcome = validatePayload(payload);
-  if (outcome.valid) throw new Error('expected the payload to be rejected');
-  return outcome.issues;
-}
+import { issuesOf, stepConfig } from '../../../test/helpers/dag-payloads.js';
 
 function issueAt(payload: unknown, path: string): ValidationIssue | undefined {
   return issuesOf(payload).find((issue) => issue.path === path);
@@ -25,7 +10,7 @@ function issueAt(payload: unknown, path: string): ValidationIssue | undefined {
 
 describe('structural validation', () => {
   it('says a missing required field "is required" at its pointer', () => {
-    const withoutUsid = step('a');
+    const withoutUsid = stepConfig('a');
     delete withoutUsid.usid;
     expect(issueAt({ STEPS_CONFIG: [withoutUsid] }, '/STEPS_CONFIG/0/usid')).toEqual({
       path: '/STEPS_CONFIG/0/usid',
@@ -36,7 +21,7 @@ describe('structural validation', () => {
   });
 
   it('names the expected and the received type', () => {
-    const payload = { workflow_id: 5, STEPS_CONFIG: [step('a', { service_url: 42 })] };
+    const payload = { workflow_id: 5, STEPS_CONFIG: [stepConfig('a', { service_url: 42 })] };
     expect(issueAt(payload, '/workflow_id')).toMatchObject({
       code: 'type',
       message: 'must be a string, got number',
@@ -50,20 +35,22 @@ describe('structural validation', () => {
     expect(issueAt({ STEPS_CONFIG: [null] }, '/STEPS_CONFIG/0')?.message).toBe(
       'must be an object, got null',
     );
-    expect(issueAt({ STEPS_CONFIG: [step('a')], input_data: [] }, '/input_data')?.message).toBe(
-      'must be an object, got array',
-    );
+    expect(
+      issueAt({ STEPS_CONFIG: [stepConfig('a')], input_data: [] }, '/input_data')?.message,
+    ).toBe('must be an object, got array');
   });
 
   it('shows a number of the wrong kind as itself', () => {
     expect(
-      issueAt({ STEPS_CONFIG: [step('a', { max_retries: 1.5 })] }, '/STEPS_CONFIG/0/max_retries')
-        ?.message,
+      issueAt(
+        { STEPS_CONFIG: [stepConfig('a', { max_retries: 1.5 })] },
+        '/STEPS_CONFIG/0/max_retries',
+      )?.message,
     ).toBe('must be an integer, got 1.5');
   });
 
   it('collapses a union of literals into one "must be one of" sentence', () => {
-    const issues = issuesOf({ STEPS_CONFIG: [step('a', { method: 'FETCH' })] });
+    const issues = issuesOf({ STEPS_CONFIG: [stepConfig('a', { method: 'FETCH' })] });
     expect(issues.filter((issue) => issue.path === '/STEPS_CONFIG/0/method')).toEqual([
       {
         path: '/STEPS_CONFIG/0/method',
@@ -72,13 +59,15 @@ describe('structural validation', () => {
       },
     ]);
     expect(
-      issueAt({ STEPS_CONFIG: [step('a', { trigger_rule: 3 })] }, '/STEPS_CONFIG/0/trigger_rule')
-        ?.message,
+      issueAt(
+        { STEPS_CONFIG: [stepConfig('a', { trigger_rule: 3 })] },
+        '/STEPS_CONFIG/0/trigger_rule',
+      )?.message,
     ).toBe('must be one of all_success, none_failed_min_one_success, one_success, all_done, got 3');
   });
 
   it('shows the usid pattern without anchors', () => {
-    expect(issueAt({ STEPS_CONFIG: [step('bad id')] }, '/STEPS_CONFIG/0/usid')).toEqual({
+    expect(issueAt({ STEPS_CONFIG: [stepConfig('bad id')] }, '/STEPS_CONFIG/0/usid')).toEqual({
       path: '/STEPS_CONFIG/0/usid',
       code: 'pattern',
       message: 'must match [A-Za-z0-9_.:-]{1,64}, got "bad id"',
@@ -87,7 +76,7 @@ describe('structural validation', () => {
 
   it('rejects empty names, empty lists and negative times', () => {
     const payload = {
-      STEPS_CONFIG: [step('a', { step_name: '', outputs: [], retry_delay: -1 })],
+      STEPS_CONFIG: [stepConfig('a', { step_name: '', outputs: [], retry_delay: -1 })],
     };
     expect(issueAt(payload, '/STEPS_CONFIG/0/step_name')).toMatchObject({
       code: 'too_short',
@@ -106,7 +95,7 @@ describe('structural validation', () => {
 
   it('reports every structural problem at once, one per place', () => {
     const issues = issuesOf({
-      STEPS_CONFIG: [step('a', { method: 'FETCH', outputs: 'a_out' }), 7],
+      STEPS_CONFIG: [stepConfig('a', { method: 'FETCH', outputs: 'a_out' }), 7],
       PIPELINE_SETTINGS: { concurrency: { max_parallel_steps: 0 } },
     });
     expect(issues.map((issue) => issue.path)).toEqual([
@@ -118,7 +107,7 @@ describe('structural validation', () => {
   });
 
   it('escapes header names in pointers', () => {
-    const payload = { STEPS_CONFIG: [step('a', { headers: { 'x/y~z': 1 } })] };
+    const payload = { STEPS_CONFIG: [stepConfig('a', { headers: { 'x/y~z': 1 } })] };
     expect(issueAt(payload, '/STEPS_CONFIG/0/headers/x~1y~0z')?.message).toBe(
       'must be a string, got number',
     );
@@ -128,7 +117,7 @@ describe('structural validation', () => {
     const payload = {
       future_field: { any: 'thing' },
       STEPS_CONFIG: [
-        step('a', {
+        stepConfig('a', {
           description: 'free text',
           service_type: 'DIRECT',
           input_prep_config: { type: 'json', mapping: {}, extra: true },
@@ -154,13 +143,13 @@ describe('junk input', () => {
     Number.NaN,
     'STEPS_CONFIG',
     [],
-    [step('a')],
+    [stepConfig('a')],
     { STEPS_CONFIG: [[], 'x', { usid: {} }] },
-    { STEPS_CONFIG: [step('a', { dependencies: [1, null, {}, ''], labels: 'x' })] },
-    { STEPS_CONFIG: [step('a', { headers: 'x', input_prep_config: [] })] },
-    { STEPS_CONFIG: [step('a')], PIPELINE_SETTINGS: 'fast' },
-    { STEPS_CONFIG: [step('a')], PIPELINE_SETTINGS: { notifications: { events: [1, '*'] } } },
-    { STEPS_CONFIG: [step('a', { timeout: Infinity, retry_delay: Number.NaN })] },
+    { STEPS_CONFIG: [stepConfig('a', { dependencies: [1, null, {}, ''], labels: 'x' })] },
+    { STEPS_CONFIG: [stepConfig('a', { headers: 'x', input_prep_config: [] })] },
+    { STEPS_CONFIG: [stepConfig('a')], PIPELINE_SETTINGS: 'fast' },
+    { STEPS_CONFIG: [stepConfig('a')], PIPELINE_SETTINGS: { notifications: { events: [1, '*'] } } },
+    { STEPS_CONFIG: [stepConfig('a', { timeout: Infinity, retry_delay: Number.NaN })] },
   ];
 
   it.each(junk.map((value) => [value]))('rejects %j with issues instead of throwing', (value) => {
@@ -173,7 +162,7 @@ describe('junk input', () => {
     let mapping: unknown = '{{original_input}}';
     for (let depth = 0; depth < 100_000; depth++) mapping = [mapping];
     const issue = issueAt(
-      { STEPS_CONFIG: [step('a', { input_prep_config: { mapping } })] },
+      { STEPS_CONFIG: [stepConfig('a', { input_prep_config: { mapping } })] },
       '/STEPS_CONFIG/0/input_prep_config/mapping',
     );
     expect(issue?.code).toBe('too_deep');
@@ -182,9 +171,9 @@ describe('junk input', () => {
   it('ignores deeply nested unknown fields', () => {
     let junkValue: unknown = 1;
     for (let depth = 0; depth < 100_000; depth++) junkValue = { junkValue };
-    expect(validatePayload({ STEPS_CONFIG: [step('a', { junkValue })], junkValue }).valid).toBe(
-      true,
-    );
+    expect(
+      validatePayload({ STEPS_CONFIG: [stepConfig('a', { junkValue })], junkValue }).valid,
+    ).toBe(true);
   });
 
   it('never throws for any JSON value', () => {
@@ -199,8 +188,8 @@ describe('junk input', () => {
     const base = {
       input_data: { k: 1, selection_in: ['b'] },
       STEPS_CONFIG: [
-        step('a', { outputs: ['a_out', 'selection_a'], headers: { A: '{{k}}' } }),
-        step('b', {
+        stepConfig('a', { outputs: ['a_out', 'selection_a'], headers: { A: '{{k}}' } }),
+        stepConfig('b', {
           dependencies: ['a_out', 'selection_a', 'selection_in', 'k'],
           input_prep_config: { type: 'json', mapping: { t: '{{a_out}}' } },
           timeout: 5,

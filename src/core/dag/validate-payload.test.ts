@@ -1,31 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError, type ValidationIssue } from '../errors.js';
-import type { ValidationLimits } from '../payload/defaults.js';
+import { ValidationError } from '../errors.js';
 import { MAX_ISSUES, resolveWorkflow, validatePayload } from './index.js';
+import { issuesOf, stepConfig } from '../../../test/helpers/dag-payloads.js';
 
-function step(usid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    step_name: usid,
-    usid,
-    service_url: 'https://api.example.com/run',
-    outputs: [`${usid}_out`],
-    ...extra,
-  };
-}
-
-function issuesOf(payload: unknown, limits?: Partial<ValidationLimits>): ValidationIssue[] {
-  const outcome = validatePayload(payload, limits);
-  if (outcome.valid) throw new Error('expected the payload to be rejected');
-  return outcome.issues;
-}
-
-function withSettings(settings: unknown, steps = [step('a')]): unknown {
+function withSettings(settings: unknown, steps = [stepConfig('a')]): unknown {
   return { STEPS_CONFIG: steps, PIPELINE_SETTINGS: settings };
 }
 
 describe('unique names', () => {
   it('rejects a usid used twice, at the second use', () => {
-    expect(issuesOf({ STEPS_CONFIG: [step('a'), step('a', { outputs: ['other'] })] })).toEqual([
+    expect(
+      issuesOf({ STEPS_CONFIG: [stepConfig('a'), stepConfig('a', { outputs: ['other'] })] }),
+    ).toEqual([
       {
         path: '/STEPS_CONFIG/1/usid',
         code: 'duplicate_usid',
@@ -35,21 +21,21 @@ describe('unique names', () => {
   });
 
   it('rejects an output name that two steps produce', () => {
-    expect(issuesOf({ STEPS_CONFIG: [step('a'), step('b', { outputs: ['x', 'a_out'] })] })).toEqual(
-      [
-        {
-          path: '/STEPS_CONFIG/1/outputs/1',
-          code: 'duplicate_output',
-          message: 'output "a_out" is already produced by step "a" (/STEPS_CONFIG/0)',
-        },
-      ],
-    );
+    expect(
+      issuesOf({ STEPS_CONFIG: [stepConfig('a'), stepConfig('b', { outputs: ['x', 'a_out'] })] }),
+    ).toEqual([
+      {
+        path: '/STEPS_CONFIG/1/outputs/1',
+        code: 'duplicate_output',
+        message: 'output "a_out" is already produced by step "a" (/STEPS_CONFIG/0)',
+      },
+    ]);
   });
 
   it('accepts an output listed twice by the same step', () => {
-    expect(validatePayload({ STEPS_CONFIG: [step('a', { outputs: ['r', 'r'] })] }).valid).toBe(
-      true,
-    );
+    expect(
+      validatePayload({ STEPS_CONFIG: [stepConfig('a', { outputs: ['r', 'r'] })] }).valid,
+    ).toBe(true);
   });
 });
 
@@ -65,7 +51,7 @@ describe('URLs', () => {
       'must be an absolute http(s) URL, got "https://api.example.com:99999/x/1"',
     ],
   ])('rejects service_url %j', (url, message) => {
-    expect(issuesOf({ STEPS_CONFIG: [step('a', { service_url: url })] })).toEqual([
+    expect(issuesOf({ STEPS_CONFIG: [stepConfig('a', { service_url: url })] })).toEqual([
       { path: '/STEPS_CONFIG/0/service_url', code: 'invalid_url', message },
     ]);
   });
@@ -77,7 +63,9 @@ describe('URLs', () => {
     '{{base_url}}/run',
     '{{ base_url }}',
   ])('accepts templated service_url %j', (url) => {
-    expect(validatePayload({ STEPS_CONFIG: [step('a', { service_url: url })] }).valid).toBe(true);
+    expect(validatePayload({ STEPS_CONFIG: [stepConfig('a', { service_url: url })] }).valid).toBe(
+      true,
+    );
   });
 
   it('rejects a webhook_url that is not http(s) and accepts an empty one', () => {
@@ -98,7 +86,7 @@ describe('templates', () => {
   it('reports a template syntax error at the string that holds it', () => {
     const issues = issuesOf({
       STEPS_CONFIG: [
-        step('a', {
+        stepConfig('a', {
           headers: { Authorization: 'Bearer {{secrets.KEY' },
           input_prep_config: { mapping: { messages: [{ text: '{{ a..b }}' }] } },
         }),
@@ -114,7 +102,7 @@ describe('templates', () => {
   it('limits the length of templated strings', () => {
     const text = `{{original_input}}${'x'.repeat(100)}`;
     const issues = issuesOf(
-      { STEPS_CONFIG: [step('a', { input_prep_config: { mapping: text } })] },
+      { STEPS_CONFIG: [stepConfig('a', { input_prep_config: { mapping: text } })] },
       { maxTemplateLength: 50 },
     );
     expect(issues[0]?.path).toBe('/STEPS_CONFIG/0/input_prep_config/mapping');
@@ -124,7 +112,7 @@ describe('templates', () => {
 
 describe('limits and times', () => {
   it('rejects more steps than the limit, and checks only the first ones', () => {
-    const steps = [step('a'), step('b'), step('c', { method: 'FETCH' })];
+    const steps = [stepConfig('a'), stepConfig('b'), stepConfig('c', { method: 'FETCH' })];
     expect(issuesOf({ STEPS_CONFIG: steps }, { maxSteps: 2 })).toEqual([
       {
         path: '/STEPS_CONFIG',
@@ -149,8 +137,13 @@ describe('limits and times', () => {
           concurrency: { max_parallel_steps: 5 },
         },
         [
-          step('a'),
-          step('b', { dependencies: ['a', 'a_out'], max_retries: 9, timeout: 61, retry_delay: 60 }),
+          stepConfig('a'),
+          stepConfig('b', {
+            dependencies: ['a', 'a_out'],
+            max_retries: 9,
+            timeout: 61,
+            retry_delay: 60,
+          }),
         ],
       ),
       limits,
@@ -197,21 +190,23 @@ describe('limits and times', () => {
   });
 
   it('uses the default limits when none are given', () => {
-    expect(issuesOf({ STEPS_CONFIG: [step('a', { max_retries: 21 })] })[0]?.message).toBe(
+    expect(issuesOf({ STEPS_CONFIG: [stepConfig('a', { max_retries: 21 })] })[0]?.message).toBe(
       'must be at most 20, got 21',
     );
-    expect(validatePayload({ STEPS_CONFIG: [step('a', { max_retries: 20 })] }).valid).toBe(true);
+    expect(validatePayload({ STEPS_CONFIG: [stepConfig('a', { max_retries: 20 })] }).valid).toBe(
+      true,
+    );
   });
 
   it('uses the default of a limit given as undefined', () => {
-    const payload = { STEPS_CONFIG: [step('a'), step('b')] };
+    const payload = { STEPS_CONFIG: [stepConfig('a'), stepConfig('b')] };
     expect(validatePayload(payload, { maxSteps: undefined }).valid).toBe(true);
   });
 
   it('rejects zero timeouts but accepts zero delays', () => {
     const issues = issuesOf(
       withSettings({ timeouts: { http_timeout: 0 }, error_handling: { retry_delay: 0 } }, [
-        step('a', { timeout: 0, retry_delay: 0 }),
+        stepConfig('a', { timeout: 0, retry_delay: 0 }),
       ]),
     );
     expect(issues).toEqual([
@@ -272,7 +267,10 @@ describe('settings', () => {
 describe('reporting', () => {
   it('reports structural and semantic problems together', () => {
     const issues = issuesOf({
-      STEPS_CONFIG: [step('a', { method: 'FETCH' }), step('a', { dependencies: ['nothing'] })],
+      STEPS_CONFIG: [
+        stepConfig('a', { method: 'FETCH' }),
+        stepConfig('a', { dependencies: ['nothing'] }),
+      ],
     });
     expect(issues.map((issue) => issue.code).sort()).toEqual([
       'duplicate_output',
@@ -294,7 +292,7 @@ describe('reporting', () => {
   });
 
   it('resolveWorkflow throws a ValidationError with every issue', () => {
-    const payload = { STEPS_CONFIG: [step('a', { dependencies: ['x', 'y'] })] };
+    const payload = { STEPS_CONFIG: [stepConfig('a', { dependencies: ['x', 'y'] })] };
     const error = (() => {
       try {
         resolveWorkflow(payload);
@@ -309,6 +307,6 @@ describe('reporting', () => {
       expect.stringMatching(/^\/STEPS_CONFIG\/0\/dependencies\/0: unknown dependency "x"/),
       expect.stringMatching(/^\/STEPS_CONFIG\/0\/dependencies\/1: unknown dependency "y"/),
     ]);
-    expect(resolveWorkflow({ STEPS_CONFIG: [step('a')] }).steps).toHaveLength(1);
+    expect(resolveWorkflow({ STEPS_CONFIG: [stepConfig('a')] }).steps).toHaveLength(1);
   });
 });
