@@ -6,13 +6,7 @@
 import { monotonicFactory } from 'ulid';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { StorageError } from '../../src/core/errors.js';
-import type {
-  RunRecord,
-  RunStatus,
-  StepHistoryEntry,
-  StepStatus,
-  WorkflowEvent,
-} from '../../src/core/run/types.js';
+import type { RunRecord, RunStatus, StepStatus, WorkflowEvent } from '../../src/core/run/types.js';
 import type { NewRun, RunStore, StepTransition } from '../../src/ports/run-store.js';
 import {
   MemoryRunStore,
@@ -28,6 +22,7 @@ import {
   pollUntil,
   uniquePrefix,
 } from '../helpers/redis.js';
+import { makeRecord, step } from '../helpers/run-records.js';
 import { startUpstashRestShim, type UpstashRestShim } from '../helpers/upstash-rest-shim.js';
 
 const admin = adminClient();
@@ -80,45 +75,6 @@ const prefixes = new WeakMap<RunStore, string>();
 
 function prefixOf(store: RunStore): string {
   return prefixes.get(store) ?? '';
-}
-
-function step(index: number, status: StepStatus = 'pending'): StepHistoryEntry {
-  const done = status === 'completed' || status === 'failed';
-  return {
-    usid: `usid-${index}`,
-    step_name: `step_${index}`,
-    status,
-    reason: null,
-    error: status === 'failed' ? 'HTTP 500 from api.example.com after 3 attempts: oops' : null,
-    attempts: status === 'pending' ? 0 : 1,
-    http_status: done ? 200 : null,
-    started_at: status === 'pending' ? null : '2025-01-01T00:00:00.000Z',
-    finished_at: done ? '2025-01-01T00:00:01.000Z' : null,
-    duration_ms: done ? 1000 : null,
-    outputs: status === 'completed' ? { [`out_${index}`]: index } : null,
-  };
-}
-
-function makeRecord(
-  runId: string,
-  { workflowId = 'wf-1', namespace = 'ns-1', steps = 3 } = {},
-): RunRecord {
-  return {
-    run_id: runId,
-    workflow_id: workflowId,
-    namespace,
-    status: 'running',
-    success: null,
-    execution_time: 0,
-    steps_completed: 0,
-    steps_failed: 0,
-    steps_aborted: 0,
-    steps_cancelled: 0,
-    final_result: null,
-    steps: Array.from({ length: steps }, (_, i) => step(i)),
-    created_at: '2025-01-01T00:00:00.000Z',
-    finished_at: null,
-  };
 }
 
 function event(record: RunRecord, sequence: number, stepIndex = 0): WorkflowEvent {

@@ -9,41 +9,13 @@ import { StorageError } from '../../src/core/errors.js';
 import type { RunRecord } from '../../src/core/run/types.js';
 import type { RunStore, StepTransition } from '../../src/ports/run-store.js';
 import { freePort, pollUntil, startRedisServer, uniquePrefix } from '../helpers/redis.js';
+import { makeRecord } from '../helpers/run-records.js';
 import { startUpstashRestShim } from '../helpers/upstash-rest-shim.js';
 
 const nextRunId = monotonicFactory();
 
 function record(runId: string): RunRecord {
-  return {
-    run_id: runId,
-    workflow_id: 'wf-restart',
-    namespace: 'ns-restart',
-    status: 'running',
-    success: null,
-    execution_time: 0,
-    steps_completed: 0,
-    steps_failed: 0,
-    steps_aborted: 0,
-    steps_cancelled: 0,
-    final_result: null,
-    steps: [
-      {
-        usid: 'a',
-        step_name: 'a',
-        status: 'pending',
-        reason: null,
-        error: null,
-        attempts: 0,
-        http_status: null,
-        started_at: null,
-        finished_at: null,
-        duration_ms: null,
-        outputs: null,
-      },
-    ],
-    created_at: new Date().toISOString(),
-    finished_at: null,
-  };
+  return makeRecord(runId, { workflowId: 'wf-restart', namespace: 'ns-restart', steps: 1 });
 }
 
 function running(runRecord: RunRecord): StepTransition {
