@@ -72,6 +72,7 @@ export type {
   RunStoreKind,
   UpstashRunStoreOptions,
 } from './adapters/storage/index.js';
+export { systemClock } from './adapters/clock/index.js';
 export { UndiciStepExecutor } from './adapters/executor/http/index.js';
 export { WebhookNotifier } from './adapters/notifier/webhook/index.js';
 export type { WebhookNotifierOptions } from './adapters/notifier/webhook/index.js';

@@ -55,7 +55,6 @@ class WorkflowRun {
   private readonly redactor: Redactor;
   private readonly events: RunEvents;
   private readonly recorder: RunRecorder;
-  private readonly lifetime = new AbortController();
   private readonly logger: Logger;
   private inFlight = 0;
   private failedSteps: number[] = [];
@@ -113,10 +112,10 @@ class WorkflowRun {
     );
 
     const finished = new Promise<void>((resolve) => (this.finish = resolve));
-    this.watchLimits(startMs);
+    const stopWatching = this.watchLimits(startMs);
     this.apply(this.scheduler.start(restored));
     await finished;
-    this.lifetime.abort();
+    stopWatching();
     await this.recorder.settle();
 
     const result = this.result(clock.now() - startMs);
@@ -151,27 +150,25 @@ class WorkflowRun {
     return restored;
   }
 
-  /** The run's total time limit (counted from its creation) and the caller's cancellation. */
-  private watchLimits(startMs: number): void {
+  /**
+   * The run's total time limit (counted from its creation) and the caller's cancellation.
+   * @returns the function that stops watching them.
+   */
+  private watchLimits(startMs: number): () => void {
     const { totalTimeoutMs } = this.workflow.settings;
     const remainingMs = Math.max(0, startMs + totalTimeoutMs - this.deps.clock.now());
-    this.deps.clock.sleep(remainingMs, this.lifetime.signal).then(
-      () => this.halt('timed_out', 'run timed out'),
-      () => undefined,
+    const cancelTimer = this.deps.clock.schedule(remainingMs, () =>
+      this.halt('timed_out', 'run timed out'),
     );
     const signal = this.options.signal;
-    if (signal === undefined) return;
-    if (signal.aborted) {
-      this.halt('cancelled', 'run cancelled');
-      return;
-    }
+    if (signal === undefined) return cancelTimer;
     const onAbort = (): void => this.halt('cancelled', 'run cancelled');
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.lifetime.signal.addEventListener(
-      'abort',
-      () => signal.removeEventListener('abort', onAbort),
-      { once: true },
-    );
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return () => {
+      cancelTimer();
+      signal.removeEventListener('abort', onAbort);
+    };
   }
 
   private halt(cause: HaltCause, reason: string): void {

@@ -7,6 +7,7 @@ import {
 } from '../../src/adapters/notifier/webhook/index.js';
 import type { WorkflowEventName } from '../../src/core/payload/schema.js';
 import type { WorkflowEvent } from '../../src/core/run/types.js';
+import { systemClock } from '../../src/adapters/clock/index.js';
 import type { Clock } from '../../src/ports/clock.js';
 import {
   captureLogger,
@@ -54,7 +55,11 @@ function notifier(
   logs: LogEntry[],
   options: Partial<WebhookNotifierOptions> = {},
 ): WebhookNotifier {
-  const created = new WebhookNotifier({ logger: captureLogger(logs), ...options });
+  const created = new WebhookNotifier({
+    logger: captureLogger(logs),
+    clock: systemClock,
+    ...options,
+  });
   cleanups.push(() => created.close());
   return created;
 }
@@ -168,6 +173,7 @@ describe('WebhookNotifier delivery', () => {
           });
         });
       },
+      schedule: (delayMs, callback) => systemClock.schedule(delayMs / 100, callback),
     };
     const run = notifier(logs, { clock: fastClock }).openRun(
       'run-defaults',
@@ -354,6 +360,7 @@ describe('WebhookNotifier failures, flush and close', () => {
     const downUrl = await closedLoopbackUrl();
     const service = new WebhookNotifier({
       logger: captureLogger(logs),
+      clock: systemClock,
       retryDelaysMs: [60_000],
       requestTimeoutMs: 60_000,
     });

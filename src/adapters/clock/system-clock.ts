@@ -7,4 +7,8 @@ export const systemClock: Clock = {
   sleep: async (delayMs, signal) => {
     await delay(delayMs, undefined, signal === undefined ? undefined : { signal });
   },
+  schedule: (delayMs, callback) => {
+    const timer = setTimeout(callback, delayMs);
+    return () => clearTimeout(timer);
+  },
 };

@@ -6,11 +6,11 @@ import {
   resolveWebhookNotifierOptions,
   retryDelayAfter,
 } from './options.js';
-import { systemClock } from './system-clock.js';
+import { systemClock } from '../../clock/index.js';
 
 describe('resolveWebhookNotifierOptions', () => {
   it('applies the SPEC 5 defaults', () => {
-    const resolved = resolveWebhookNotifierOptions({ logger: silentLogger }, systemClock);
+    const resolved = resolveWebhookNotifierOptions({ logger: silentLogger, clock: systemClock });
     expect(resolved).toMatchObject({
       maxAttempts: 5,
       retryDelaysMs: [500, 1000, 2000, 4000],
@@ -22,16 +22,14 @@ describe('resolveWebhookNotifierOptions', () => {
 
   it('lists every invalid option in one ConfigError', () => {
     const attempt = (): unknown =>
-      resolveWebhookNotifierOptions(
-        {
-          logger: silentLogger,
-          maxAttempts: 0,
-          retryDelaysMs: [10, -1],
-          requestTimeoutMs: 0,
-          flushBudgetMs: Number.NaN,
-        },
-        systemClock,
-      );
+      resolveWebhookNotifierOptions({
+        logger: silentLogger,
+        maxAttempts: 0,
+        retryDelaysMs: [10, -1],
+        requestTimeoutMs: 0,
+        flushBudgetMs: Number.NaN,
+        clock: systemClock,
+      });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(
       'maxAttempts must be an integer >= 1, got 0; retryDelaysMs[1] must be a finite number >= 0, ' +
@@ -42,10 +40,11 @@ describe('resolveWebhookNotifierOptions', () => {
 
   it('copies the delay list so later changes by the caller have no effect', () => {
     const delays = [1, 2];
-    const resolved = resolveWebhookNotifierOptions(
-      { logger: silentLogger, retryDelaysMs: delays },
-      systemClock,
-    );
+    const resolved = resolveWebhookNotifierOptions({
+      logger: silentLogger,
+      retryDelaysMs: delays,
+      clock: systemClock,
+    });
     delays[0] = 99;
     expect(resolved.retryDelaysMs).toEqual([1, 2]);
   });

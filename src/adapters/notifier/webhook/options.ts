@@ -30,7 +30,7 @@ export interface WebhookNotifierOptions {
   /** Default budget of `flush()` in ms; a number >= 0. @defaultValue 2000 */
   flushBudgetMs?: number;
   /** Source of time for retry waits, timeouts, flush budgets and `webhook-timestamp`. */
-  clock?: Clock;
+  clock: Clock;
 }
 
 /** {@link WebhookNotifierOptions} with every default applied and validated. */
@@ -50,7 +50,6 @@ export interface ResolvedWebhookNotifierOptions {
  */
 export function resolveWebhookNotifierOptions(
   options: WebhookNotifierOptions,
-  defaultClock: Clock,
 ): ResolvedWebhookNotifierOptions {
   const resolved: ResolvedWebhookNotifierOptions = {
     logger: options.logger,
@@ -58,7 +57,7 @@ export function resolveWebhookNotifierOptions(
     retryDelaysMs: Object.freeze([...(options.retryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS)]),
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS,
     flushBudgetMs: options.flushBudgetMs ?? DEFAULT_WEBHOOK_FLUSH_BUDGET_MS,
-    clock: options.clock ?? defaultClock,
+    clock: options.clock,
   };
   const problems: string[] = [];
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {

@@ -8,7 +8,6 @@ import {
 } from './options.js';
 import { RunDelivery, disabledRunNotifier } from './run-delivery.js';
 import { createWebhookSigner, type WebhookSigner } from './signing.js';
-import { systemClock } from './system-clock.js';
 
 /** How long an idle pooled connection to a receiver is kept open, in ms. */
 const KEEP_ALIVE_TIMEOUT_MS = 4_000;
@@ -21,7 +20,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 4_000;
  *
  * @example
  * ```ts
- * const notifier = new WebhookNotifier({ logger });
+ * const notifier = new WebhookNotifier({ logger, clock: systemClock });
  * const run = notifier.openRun(runId, workflow.settings.notifications);
  * run.notify(event); // for each event the engine emits
  * await run.flush(); // before answering synchronously: waits for the terminal event's first try
@@ -38,7 +37,7 @@ export class WebhookNotifier implements Notifier {
 
   /** @throws ConfigError when an option is out of range (see {@link WebhookNotifierOptions}). */
   constructor(options: WebhookNotifierOptions) {
-    this.options = resolveWebhookNotifierOptions(options, systemClock);
+    this.options = resolveWebhookNotifierOptions(options);
     this.agent = new Agent({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
   }
 
