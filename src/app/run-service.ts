@@ -123,11 +123,6 @@ export class RunService {
     return this.getRun(runId);
   }
 
-  /** True when the run is executing in this process. */
-  isActive(runId: string): boolean {
-    return this.active.has(runId);
-  }
-
   /**
    * Past events of a run after `afterSequence`, then live ones, in order without gaps or repeats;
    * `onEnd` is called after the terminal event (or once the replay is done for a run that is not

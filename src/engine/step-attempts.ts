@@ -6,7 +6,11 @@ import type { ResolvedStep } from '../core/dag/types.js';
 import { StepExecutionError, isWorkflowEngineError } from '../core/errors.js';
 import type { OnMissingMode } from '../core/payload/schema.js';
 import type { Redactor } from '../core/redact/index.js';
-import { classifyHttpStatus, computeRetryDelayMs, parseRetryAfterMs } from '../core/retry/index.js';
+import {
+  classifyHttpStatus,
+  computeRetryDelayMs,
+  responseRetryAfterMs,
+} from '../core/retry/index.js';
 import {
   describeHttpFailure,
   describeTimeout,
@@ -115,10 +119,7 @@ export async function runStepAttempts(
             response.body,
           ),
           retryable: verdict === 'retryable',
-          retryAfterMs:
-            response.status === 429 || response.status === 503
-              ? parseRetryAfterMs(response.headers['retry-after'], clock.now())
-              : undefined,
+          retryAfterMs: responseRetryAfterMs(response.status, response.headers, clock.now()),
         };
       }
     } catch (error) {
